@@ -1,0 +1,31 @@
+# Shared compile settings and the one-line helper that declares a program.
+
+add_library(pipeline_warnings INTERFACE)
+# -Wno-restrict: GCC 12 false positive on std::string concatenation (GCC bug 105329).
+target_compile_options(pipeline_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-restrict)
+if(PIPELINE_WERROR)
+  target_compile_options(pipeline_warnings INTERFACE -Werror)
+endif()
+
+add_library(pipeline_sanitizers INTERFACE)
+if(PIPELINE_SANITIZE)
+  target_compile_options(pipeline_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(pipeline_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Flags recorded in every run manifest (environment.compiler_flags).
+string(TOUPPER "${CMAKE_BUILD_TYPE}" _pipeline_bt)
+set(PIPELINE_CXX_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_pipeline_bt}}")
+if(PIPELINE_SANITIZE)
+  string(APPEND PIPELINE_CXX_FLAGS " -fsanitize=address,undefined")
+endif()
+string(STRIP "${PIPELINE_CXX_FLAGS}" PIPELINE_CXX_FLAGS)
+
+# pipeline_program(NAME name SOURCES main.cc LIBS lib...)
+# Declares one command-line program in build/<preset>/bin/ linked to the common library.
+function(pipeline_program)
+  cmake_parse_arguments(P "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${P_NAME} ${P_SOURCES})
+  target_link_libraries(${P_NAME} PRIVATE ${P_LIBS} pipeline_common pipeline_warnings pipeline_sanitizers)
+endfunction()

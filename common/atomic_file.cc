@@ -1,0 +1,141 @@
+#include "common/atomic_file.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <fstream>
+
+#include "common/error.h"
+
+namespace fs = std::filesystem;
+
+namespace common {
+
+namespace {
+
+constexpr std::size_t kBufferSize = 1 << 20;
+std::atomic<unsigned> temp_counter{0};
+
+std::string temp_prefix(const fs::path& target) {
+  return "." + target.filename().string() + ".tmp-";
+}
+
+void fsync_directory(const fs::path& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: the rename itself already happened
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
+  fs::path dir = target_.parent_path();
+  if (!dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw_system_error("cannot create directory", dir, ec.value(), FileRole::kOutput);
+  }
+  temp_ = dir / (temp_prefix(target_) + std::to_string(::getpid()) + "-" +
+                 std::to_string(temp_counter++));
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw_system_error("cannot create", target_, errno, FileRole::kOutput);
+  buffer_.reserve(kBufferSize);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::write(std::string_view data) {
+  size_ += data.size();
+  if (buffer_.size() + data.size() > kBufferSize) flush();
+  if (data.size() >= kBufferSize) {
+    buffer_.assign(data);
+    flush();
+  } else {
+    buffer_.append(data);
+  }
+}
+
+void AtomicFile::flush() {
+  const char* p = buffer_.data();
+  std::size_t left = buffer_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      buffer_.clear();
+      throw_system_error("cannot write", target_, errno);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  buffer_.clear();
+}
+
+void AtomicFile::commit() {
+  flush();
+  if (::fsync(fd_) != 0) throw_system_error("cannot sync", target_, errno);
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    throw_system_error("cannot close", target_, errno);
+  }
+  fd_ = -1;
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    throw_system_error("cannot rename into place", target_, errno, FileRole::kOutput);
+  }
+  committed_ = true;
+  fsync_directory(target_.parent_path());
+}
+
+void write_file_atomically(const fs::path& target, std::string_view content) {
+  AtomicFile file(target);
+  file.write(content);
+  file.commit();
+}
+
+int remove_stale_temp_files(const fs::path& target) {
+  int removed = 0;
+  std::error_code ec;
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string prefix = temp_prefix(target);
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    // ".<name>.tmp-<pid>-<n>": a temp file whose writer is still alive is in use.
+    std::string rest = name.substr(prefix.size());
+    pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
+    if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) == 0) continue;
+    if (pid == ::getpid()) continue;
+    if (::unlink(it->path().c_str()) == 0) ++removed;
+  }
+  return removed;
+}
+
+std::string read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw_system_error("cannot read", path, err, FileRole::kInput);
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return content;
+}
+
+}  // namespace common

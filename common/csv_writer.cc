@@ -1,0 +1,45 @@
+#include "common/csv_writer.h"
+
+namespace common {
+
+void append_csv_field(std::string& out, std::string_view field, char delimiter) {
+  bool quote = false;
+  for (char c : field) {
+    if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void CsvWriter::write_record(const std::vector<std::string_view>& fields) {
+  line_.clear();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line_.push_back(delimiter_);
+    append_csv_field(line_, fields[i], delimiter_);
+  }
+  line_.push_back('\n');
+  file_.write(line_);
+}
+
+void CsvWriter::write_record(const std::vector<std::string>& fields) {
+  std::vector<std::string_view> views(fields.begin(), fields.end());
+  write_record(views);
+}
+
+void CsvWriter::write_line(std::string_view line) {
+  file_.write(line);
+  file_.write("\n");
+}
+
+}  // namespace common

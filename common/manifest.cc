@@ -1,0 +1,115 @@
+#include "common/manifest.h"
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include <boost/json.hpp>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/file_lock.h"
+#include "common/json_util.h"
+#include "common/sha256.h"
+#include "common/version.h"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace common {
+
+FileRecord describe_file(const fs::path& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot stat", path, errno, FileRole::kInput);
+  return FileRecord{path.string(), static_cast<std::uint64_t>(st.st_size), sha256_file(path)};
+}
+
+json::object to_json(const FileRecord& record) {
+  return json::object{{"path", record.path},
+                      {"bytes", record.bytes},
+                      {"sha256", record.sha256}};
+}
+
+fs::path self_executable() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe;
+}
+
+namespace {
+
+std::string os_release() {
+  std::ifstream in("/etc/os-release");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("PRETTY_NAME=", 0) == 0) {
+      std::string value = line.substr(12);
+      if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+      return value;
+    }
+  }
+  return "unknown";
+}
+
+std::string kernel() {
+  struct utsname u{};
+  if (::uname(&u) != 0) return "unknown";
+  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+}  // namespace
+
+json::object environment_record(const std::vector<fs::path>& binaries) {
+  json::object binary_hashes;
+  for (const fs::path& binary : binaries) {
+    try {
+      binary_hashes[binary.filename().string()] =
+          json::object{{"path", binary.string()}, {"sha256", sha256_file(binary)}};
+    } catch (const Error&) {
+      binary_hashes[binary.filename().string()] =
+          json::object{{"path", binary.string()}, {"sha256", nullptr}};
+    }
+  }
+  return json::object{{"os_release", os_release()},
+                      {"kernel", kernel()},
+                      {"compiler", compiler_version()},
+                      {"compiler_flags", compiler_flags()},
+                      {"boost", boost_version()},
+                      {"eigen", eigen_version()},
+                      {"git_sha", kGitSha},
+                      {"binaries", std::move(binary_hashes)}};
+}
+
+fs::path manifest_path(const fs::path& runs_dir, const std::string& run_id) {
+  return runs_dir / run_id / "manifest.json";
+}
+
+void update_manifest(const fs::path& runs_dir, const std::string& run_id,
+                     const std::function<void(json::object&)>& edit) {
+  fs::path path = manifest_path(runs_dir, run_id);
+  FileLock lock(path.parent_path() / ".lock");
+  json::object doc;
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    json::value existing = read_json_file(path);
+    if (!existing.is_object()) throw DataError(path.string() + ": expected a JSON object");
+    doc = std::move(existing.as_object());
+    const json::value* version = doc.if_contains("version");
+    if (version != nullptr && version->is_int64() && version->as_int64() > kManifestVersion) {
+      throw DataError(path.string() + ": manifest version " +
+                      std::to_string(version->as_int64()) + " is newer than this program's (" +
+                      std::to_string(kManifestVersion) + ")");
+    }
+  } else {
+    doc["format"] = kManifestFormat;
+    doc["version"] = kManifestVersion;
+    doc["run_id"] = run_id;
+    doc["tasks"] = json::object();
+  }
+  edit(doc);
+  write_file_atomically(path, to_pretty_json(doc));
+}
+
+}  // namespace common

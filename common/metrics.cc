@@ -1,0 +1,89 @@
+#include "common/metrics.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "common/csv_writer.h"
+#include "common/error.h"
+#include "common/log.h"
+
+namespace common {
+
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+void write_all(int fd, const std::string& text, const std::filesystem::path& path) {
+  ssize_t n;
+  do {
+    n = ::write(fd, text.data(), text.size());
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(text.size())) throw_system_error("cannot append to", path, errno);
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line.push_back(',');
+    append_csv_field(line, fields[i], ',');
+  }
+  line.push_back('\n');
+  return line;
+}
+
+}  // namespace
+
+void append_metrics_row(const std::filesystem::path& metrics_dir, const std::string& task,
+                        const std::string& run_id, const std::vector<std::string>& columns,
+                        const std::vector<std::string>& values) {
+  if (columns.size() != values.size()) {
+    throw InternalError("metrics row for " + task + " has " + std::to_string(values.size()) +
+                        " values for " + std::to_string(columns.size()) + " columns");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(metrics_dir, ec);
+  if (ec) throw_system_error("cannot create metrics directory", metrics_dir, ec.value(), FileRole::kOutput);
+  std::filesystem::path path = metrics_dir / (task + ".csv");
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (fd.get() < 0) throw_system_error("cannot open", path, errno, FileRole::kOutput);
+  while (::flock(fd.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) throw_system_error("cannot lock", path, errno);
+  }
+  std::vector<std::string> header{"run_id", "ts"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  std::string header_line = csv_line(header);
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0) throw_system_error("cannot stat", path, errno);
+  if (st.st_size == 0) {
+    write_all(fd.get(), header_line, path);
+  } else {
+    std::string existing(header_line.size(), '\0');
+    ssize_t n = ::pread(fd.get(), existing.data(), existing.size(), 0);
+    if (n != static_cast<ssize_t>(existing.size()) || existing != header_line) {
+      throw DataError(path.string() + ":1: header differs from this version's columns (" +
+                      header_line.substr(0, header_line.size() - 1) +
+                      "); move the file aside to start a new one");
+    }
+  }
+  std::vector<std::string> row{run_id, rfc3339_now()};
+  row.insert(row.end(), values.begin(), values.end());
+  write_all(fd.get(), csv_line(row), path);
+}
+
+}  // namespace common

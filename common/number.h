@@ -1,0 +1,18 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace common {
+
+// Parses a whole field as a decimal number (std::from_chars, general format, an optional
+// leading '+'). Accepts "inf", "nan" and values beyond double's range (returned as ±inf);
+// rejects surrounding spaces, hex ("0x10"), non-ASCII digits and trailing bytes.
+std::optional<double> parse_number(std::string_view text);
+
+// Appends the shortest decimal that reads back as exactly `value` (std::to_chars).
+void append_number(std::string& out, double value);
+std::string format_number(double value);
+
+}  // namespace common

@@ -1,0 +1,153 @@
+#include "common/task_run.h"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/failpoint.h"
+#include "common/manifest.h"
+#include "common/metrics.h"
+#include "common/run_main.h"
+#include "common/sha256.h"
+#include "common/version.h"
+
+namespace json = boost::json;
+
+namespace common {
+
+RetryObserver TaskContext::retry_logger(const std::string& step) {
+  return [this, step](int attempt, const Error& error) {
+    log_.warn("retry",
+              step + ": attempt " + std::to_string(attempt) + " failed, retrying: " + error.what(),
+              json::object{{"step", step}, {"attempt", attempt}, {"error", error.what()}});
+  };
+}
+
+namespace {
+
+json::array describe_files(const std::vector<std::string>& paths) {
+  json::array out;
+  for (const std::string& path : paths) {
+    try {
+      out.push_back(to_json(describe_file(path)));
+    } catch (const Error&) {
+      out.push_back(json::object{{"path", path}, {"bytes", nullptr}, {"sha256", nullptr}});
+    }
+  }
+  return out;
+}
+
+void record_in_manifest(const CommonOptions& options, const std::string& task,
+                        const std::vector<std::string>& argv, const std::string& status,
+                        int exit_code, double duration_s, const std::string& started,
+                        const TaskReport* report, const std::string& error) {
+  std::string ended = rfc3339_now();
+  update_manifest(options.runs_dir, options.run_id, [&](json::object& doc) {
+    if (!doc.contains("started")) doc["started"] = started;
+    doc["ended"] = ended;
+    if (!doc.contains("git_sha")) doc["git_sha"] = kGitSha;
+    if (!doc.contains("environment")) doc["environment"] = environment_record({});
+    json::object& environment = doc["environment"].as_object();
+    if (!environment.contains("binaries")) environment["binaries"] = json::object();
+    json::object& binaries = environment["binaries"].as_object();
+    if (!binaries.contains(task)) {
+      std::filesystem::path exe = self_executable();
+      binaries[task] = json::object{{"path", exe.string()}, {"sha256", sha256_file(exe)}};
+    }
+
+    json::object& tasks = doc["tasks"].as_object();
+    if (!tasks[task].is_object()) tasks[task].emplace_object();
+    json::object& entry = tasks[task].as_object();
+    entry["argv"] = json::value_from(argv);
+    entry["status"] = status;
+    entry["exit_code"] = exit_code;
+    entry["started"] = started;
+    entry["ended"] = ended;
+    entry["duration_s"] = duration_s;
+    entry["pid"] = static_cast<std::int64_t>(::getpid());
+    if (!entry.contains("attempts")) entry["attempts"] = 1;  // the driver counts its own
+    if (report != nullptr) {
+      entry["params"] = report->params;
+      entry["inputs"] = describe_files(report->inputs);
+      entry["outputs"] = describe_files(report->outputs);
+    }
+    if (!error.empty()) entry["error"] = error;
+    // A run driven by the driver gets its status from the driver; a task run alone makes
+    // the status of its own manifest.
+    if (!doc.contains("dag")) {
+      bool failed = false;
+      for (const auto& [name, t] : tasks) {
+        const json::value* s = t.as_object().if_contains("status");
+        failed = failed || (s != nullptr && s->is_string() && s->as_string() != "ok");
+      }
+      doc["status"] = failed ? "failed" : "ok";
+    }
+  });
+}
+
+}  // namespace
+
+int run_task(const ProgramInfo& info, int argc, const char* const* argv,
+             const std::function<void(boost::program_options::options_description&)>& add_options,
+             const TaskBody& body) {
+  return run_main(info.name, [&]() -> int {
+    Cli cli(info);
+    if (add_options) add_options(cli.options());
+    if (!cli.parse(argc, argv)) return 0;
+    const CommonOptions& options = cli.common();
+    std::vector<std::string> args(argv, argv + argc);
+    std::string started = rfc3339_now();
+
+    Logger log(info.name, options.run_id, options.log_dir);
+    std::vector<std::string> outputs;
+    if (!options.output.empty()) outputs.push_back(options.output);
+    log.set_paths(options.inputs, outputs);
+    log.start("started: " + [&] {
+      std::string joined;
+      for (std::size_t i = 0; i < args.size(); ++i) joined += (i ? " " : "") + args[i];
+      return joined;
+    }());
+
+    int injected = failpoint_exit_code(info.name);
+    if (injected >= 0) {
+      std::string message = "failpoint " + info.name + ".exit: exiting with " + std::to_string(injected);
+      log.end("failed", json::object{{"exit_code", injected}}, message);
+      record_in_manifest(options, info.name, args, "failed", injected, log.elapsed_s(), started,
+                         nullptr, message);
+      return injected;
+    }
+    if (!options.output.empty()) {
+      int removed = remove_stale_temp_files(options.output);
+      if (removed > 0) {
+        log.info("cleanup", "removed " + std::to_string(removed) + " stale temp file(s) beside " +
+                                options.output);
+      }
+    }
+
+    TaskContext context(cli, log);
+    TaskReport report;
+    try {
+      report = body(context);
+    } catch (const Error& e) {
+      int code = static_cast<int>(e.exit_code());
+      log.log(Level::kError, "end", e.what(), json::object{{"exit_code", code}}, "failed");
+      try {
+        record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
+                           nullptr, e.what());
+      } catch (const Error&) {
+        // The task's own error is what the user needs to see.
+      }
+      throw;
+    }
+    log.set_paths(report.inputs, report.outputs);
+    append_metrics_row(options.metrics_dir, info.name, options.run_id, report.metric_columns,
+                       report.metric_values);
+    record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "");
+    log.end("ok", report.metrics, report.summary);
+    return 0;
+  });
+}
+
+}  // namespace common

@@ -1,0 +1,118 @@
+#include "tests/support/test_util.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace test_util {
+
+TempDir::TempDir() {
+  std::random_device device;
+  for (int i = 0; i < 100; ++i) {
+    fs::path candidate = fs::temp_directory_path() /
+                         ("pipeline-test-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(device() % 1000000));
+    std::error_code ec;
+    if (fs::create_directory(candidate, ec)) {
+      path_ = fs::canonical(candidate);
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temp directory");
+}
+
+TempDir::~TempDir() {
+  if (std::getenv("PIPELINE_KEEP_TEST_DIRS") != nullptr) return;
+  std::error_code ec;
+  // Make read-only directories writable again so they can be removed.
+  for (fs::recursive_directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+  }
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd,
+                          const EnvVars& env) {
+  TempDir capture;
+  fs::path out_path = capture / "stdout";
+  fs::path err_path = capture / "stderr";
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || err < 0 || in < 0) ::_exit(127);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+    for (const auto& [name, value] : env) {
+      if (value.empty()) {
+        ::unsetenv(name.c_str());
+      } else {
+        ::setenv(name.c_str(), value.c_str(), 1);
+      }
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  ProcessResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_text(out_path);
+  result.err = read_text(err_path);
+  return result;
+}
+
+fs::path bin(const std::string& name) { return fs::path(PIPELINE_BIN_DIR) / name; }
+
+fs::path source(const std::string& relative) { return fs::path(PIPELINE_SOURCE_DIR) / relative; }
+
+std::optional<fs::path> housing_csv() {
+  fs::path path = fs::path(PIPELINE_SOURCE_DIR) / ".." / "shared" / "data" / "housing.csv";
+  std::error_code ec;
+  if (fs::exists(path, ec)) return fs::canonical(path);
+  return std::nullopt;
+}
+
+void write_text(const fs::path& path, const std::string& content) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace test_util
