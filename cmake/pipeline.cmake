@@ -22,10 +22,16 @@ if(PIPELINE_SANITIZE)
 endif()
 string(STRIP "${PIPELINE_CXX_FLAGS}" PIPELINE_CXX_FLAGS)
 
-# pipeline_program(NAME name SOURCES main.cc LIBS lib...)
-# Declares one command-line program in build/<preset>/bin/ linked to the common library.
+# pipeline_program(NAME name SOURCES main.cc LIBS lib... [TARGET target])
+# Declares one command-line program build/<preset>/bin/<name> linked to the common
+# library. TARGET names the CMake target when the program's name is reserved by CMake
+# ("clean" is).
 function(pipeline_program)
-  cmake_parse_arguments(P "" "NAME" "SOURCES;LIBS" ${ARGN})
-  add_executable(${P_NAME} ${P_SOURCES})
-  target_link_libraries(${P_NAME} PRIVATE ${P_LIBS} pipeline_common pipeline_warnings pipeline_sanitizers)
+  cmake_parse_arguments(P "" "NAME;TARGET" "SOURCES;LIBS" ${ARGN})
+  if(NOT P_TARGET)
+    set(P_TARGET ${P_NAME})
+  endif()
+  add_executable(${P_TARGET} ${P_SOURCES})
+  set_target_properties(${P_TARGET} PROPERTIES OUTPUT_NAME ${P_NAME})
+  target_link_libraries(${P_TARGET} PRIVATE ${P_LIBS} pipeline_common pipeline_warnings pipeline_sanitizers)
 endfunction()

@@ -22,6 +22,8 @@ class AtomicFile {
 
   // Buffered write. Throws IoError (74) on a failed write (ENOSPC, EFBIG, EIO, ...).
   void write(std::string_view data);
+  // Writes buffered data to the temp file (so it can be read back before commit).
+  void flush();
   // Flushes the buffer, fsyncs, renames and fsyncs the directory. Throws IoError.
   void commit();
 
@@ -31,8 +33,6 @@ class AtomicFile {
   std::uint64_t size() const { return size_; }
 
  private:
-  void flush();
-
   std::filesystem::path target_;
   std::filesystem::path temp_;
   int fd_ = -1;

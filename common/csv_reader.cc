@@ -27,6 +27,10 @@ CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std:
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
   buffer_.resize(std::max<std::size_t>(options_.buffer_bytes, 4096));
+  special_.fill(false);
+  special_[static_cast<unsigned char>(options_.delimiter)] = true;
+  special_['\n'] = true;
+  special_['\r'] = true;
 }
 
 CsvReader::~CsvReader() {
@@ -122,7 +126,7 @@ CsvReader::Scan CsvReader::scan_record() {
       }
     } else {
       std::size_t begin = p;
-      while (p < end_ && data[p] != delimiter && data[p] != '\n' && data[p] != '\r') ++p;
+      while (p < end_ && !special_[static_cast<unsigned char>(data[p])]) ++p;
       spans_.push_back({begin, p, false});
     }
     if (p >= end_) {

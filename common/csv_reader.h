@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -33,8 +34,18 @@ struct CsvOptions {
 class NullTokens {
  public:
   NullTokens() : NullTokens(std::vector<std::string>{"", "NA", "NaN", "null", "nan"}) {}
-  explicit NullTokens(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {}
+  explicit NullTokens(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {
+    for (const std::string& t : tokens_) {
+      if (t.size() < 64) {
+        lengths_ |= std::uint64_t{1} << t.size();
+      } else {
+        long_tokens_ = true;
+      }
+    }
+  }
   bool contains(std::string_view field) const {
+    // Most fields are not null: reject by length before comparing (a hot path of clean).
+    if (field.size() < 64 ? !(lengths_ >> field.size() & 1) : !long_tokens_) return false;
     for (const std::string& t : tokens_) {
       if (field == t) return true;
     }
@@ -44,6 +55,8 @@ class NullTokens {
 
  private:
   std::vector<std::string> tokens_;
+  std::uint64_t lengths_ = 0;   // bit n set: some token has n bytes
+  bool long_tokens_ = false;    // some token has 64 bytes or more
 };
 
 // Streaming RFC 4180 reader: quotes, doubled quotes, delimiters and newlines inside
@@ -96,6 +109,7 @@ class CsvReader {
     bool unescape;
   };
   std::vector<Span> spans_;
+  std::array<bool, 256> special_{};  // bytes that end an unquoted field
 };
 
 }  // namespace common

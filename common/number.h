@@ -11,7 +11,9 @@ namespace common {
 // rejects surrounding spaces, hex ("0x10"), non-ASCII digits and trailing bytes.
 std::optional<double> parse_number(std::string_view text);
 
-// Appends the shortest decimal that reads back as exactly `value` (std::to_chars).
+// Appends the shortest decimal that reads back as exactly `value` (std::to_chars): fixed
+// notation for 1e-6 <= |value| < 1e16 and zero ("500000", "0.25", "-0"), scientific
+// otherwise ("1e+300"). NaN and infinities are written as "nan", "inf", "-inf".
 void append_number(std::string& out, double value);
 std::string format_number(double value);
 

@@ -1,0 +1,287 @@
+#include "tasks/clean/clean.h"
+
+#include <cmath>
+#include <unordered_set>
+
+#include "common/atomic_file.h"
+#include "common/csv_writer.h"
+#include "common/error.h"
+#include "common/number.h"
+
+namespace tasks {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// -?(0|[1-9][0-9]*)(\.[0-9]*)? with at most 15 significant digits and a magnitude that
+// append_number writes in fixed notation; `trimmed` drops trailing fraction zeros.
+bool plain_decimal(std::string_view text, std::string_view& trimmed) {
+  std::size_t i = 0;
+  std::size_t n = text.size();
+  if (i < n && text[i] == '-') ++i;
+  std::size_t int_begin = i;
+  while (i < n && is_digit(text[i])) ++i;
+  std::size_t int_digits = i - int_begin;
+  if (int_digits == 0 || int_digits > 16) return false;
+  if (int_digits > 1 && text[int_begin] == '0') return false;
+  std::size_t end = i;
+  std::size_t frac_digits = 0;
+  std::size_t leading_frac_zeros = 0;
+  if (i < n) {
+    if (text[i] != '.') return false;
+    ++i;
+    std::size_t frac_begin = i;
+    while (i < n && is_digit(text[i])) ++i;
+    if (i != n) return false;
+    std::size_t last = i;
+    while (last > frac_begin && text[last - 1] == '0') --last;
+    frac_digits = last - frac_begin;
+    end = frac_digits > 0 ? last : frac_begin - 1;
+    while (leading_frac_zeros < frac_digits && text[frac_begin + leading_frac_zeros] == '0') {
+      ++leading_frac_zeros;
+    }
+  }
+  bool int_is_zero = int_digits == 1 && text[int_begin] == '0';
+  std::size_t significant = int_is_zero ? frac_digits - leading_frac_zeros : int_digits + frac_digits;
+  if (significant > 15) return false;
+  // Below 1e-6 append_number switches to scientific notation.
+  if (int_is_zero && frac_digits > 0 && leading_frac_zeros >= 6) return false;
+  trimmed = text.substr(0, end);
+  return true;
+}
+
+struct Header {
+  std::vector<std::string> names;
+};
+
+Header read_header(common::CsvReader& reader, const CleanOptions& options) {
+  std::string name = options.input.string();
+  if (!reader.next()) throw common::DataError(name + ": empty file: expected a header row");
+  Header header;
+  for (std::string_view field : reader.fields()) header.names.emplace_back(field);
+  std::size_t line = reader.line();
+  for (std::size_t i = 0; i < header.names.size(); ++i) {
+    if (header.names[i].empty()) {
+      throw common::DataError(name + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) +
+                              " has an empty name");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (header.names[j] == header.names[i]) {
+        throw common::DataError(name + ":" + std::to_string(line) + ": duplicate column name \"" +
+                                header.names[i] + "\" (columns " + std::to_string(j + 1) + " and " +
+                                std::to_string(i + 1) + ")");
+      }
+    }
+  }
+  if (header.names.size() == 1) {
+    for (char other : {',', ';', '\t', '|'}) {
+      if (other != options.delimiter && header.names[0].find(other) != std::string::npos) {
+        std::string shown = other == '\t' ? "\\t" : std::string(1, other);
+        throw common::DataError(name + ":" + std::to_string(line) +
+                                ": found a single column whose name contains '" + shown +
+                                "': wrong delimiter? (use --delimiter '" + shown + "')");
+      }
+    }
+  }
+  return header;
+}
+
+// Returns true when the record has the header's field count; otherwise throws or, with
+// --on-bad-row skip, returns false.
+bool check_width(const common::CsvReader& reader, std::size_t width, const CleanOptions& options) {
+  std::size_t found = reader.fields().size();
+  if (found == width) return true;
+  if (options.on_bad_row == BadRowPolicy::kSkip) return false;
+  throw common::DataError(options.input.string() + ":" + std::to_string(reader.line()) +
+                          ": expected " + std::to_string(width) + " fields, found " +
+                          std::to_string(found) + " (use --on-bad-row skip to drop such rows)");
+}
+
+common::CsvOptions csv_options(const CleanOptions& options) {
+  common::CsvOptions csv;
+  csv.delimiter = options.delimiter;
+  return csv;
+}
+
+std::string approve_command(const CleanOptions& options, const std::filesystem::path& schema) {
+  std::string command = "clean --input " + options.input.string() + " --output " +
+                        options.output.string();
+  if (options.delimiter != ',') command += " --delimiter '" + std::string(1, options.delimiter) + "'";
+  if (!options.target.empty()) command += " --target " + options.target;
+  return command + " --write-schema " + schema.string();
+}
+
+// Pass 1: the found schema.
+Schema infer_schema(const CleanOptions& options, CleanResult& result) {
+  common::CsvReader reader(options.input, csv_options(options), options.input.string());
+  Header header = read_header(reader, options);
+  std::size_t width = header.names.size();
+  std::vector<bool> numeric(width, true);
+  std::string_view trimmed;
+  while (reader.next()) {
+    ++result.rows_in;
+    if (!check_width(reader, width, options)) {
+      ++result.bad_rows;
+      continue;
+    }
+    const auto& fields = reader.fields();
+    for (std::size_t c = 0; c < width; ++c) {
+      if (!numeric[c]) continue;
+      std::string_view f = fields[c];
+      if (options.nulls.contains(f) || plain_decimal(f, trimmed)) continue;
+      if (!common::parse_number(f)) numeric[c] = false;
+    }
+  }
+  result.bytes_in = reader.bytes_consumed();
+  if (result.rows_in == 0) {
+    throw common::DataError(options.input.string() + ": no data rows after the header");
+  }
+  Schema schema;
+  for (std::size_t c = 0; c < width; ++c) {
+    schema.columns.push_back(
+        {header.names[c], numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical});
+  }
+  schema.target = options.target;
+  return schema;
+}
+
+void check_target(const Schema& schema, const std::string& target, const CleanOptions& options) {
+  if (target.empty()) return;
+  for (const Schema::Column& c : schema.columns) {
+    if (c.name != target) continue;
+    if (c.type != ColumnType::kNumeric) {
+      throw common::DataError(options.input.string() + ": target column \"" + target +
+                              "\" is not numeric");
+    }
+    return;
+  }
+  std::string names;
+  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + c.name;
+  throw common::DataError(options.input.string() + ": target column \"" + target +
+                          "\" not found; columns: " + names);
+}
+
+void check_schema(const Schema& found, const CleanOptions& options) {
+  if (options.schema.empty() || options.schema == options.write_schema) return;
+  Schema approved = load_schema(options.schema);
+  std::vector<std::string> diff = diff_schema(approved, found);
+  if (!diff.empty()) {
+    std::string message = options.input.string() + ": schema drift against " +
+                          options.schema.string() + " (" + std::to_string(diff.size()) +
+                          (diff.size() == 1 ? " change" : " changes") + "):";
+    for (const std::string& line : diff) message += "\n  " + line;
+    message += "\nafter review, approve the new schema with:\n  " +
+               approve_command(options, options.schema);
+    throw common::DataError(message);
+  }
+  check_target(found, approved.target, options);
+}
+
+}  // namespace
+
+FieldKind classify_number(std::string_view text, std::string* out) {
+  std::string_view trimmed;
+  if (plain_decimal(text, trimmed)) {
+    if (out != nullptr) out->append(trimmed);
+    return FieldKind::kFiniteNumber;
+  }
+  std::optional<double> value = common::parse_number(text);
+  if (!value) return FieldKind::kText;
+  if (!std::isfinite(*value)) return FieldKind::kNonFiniteNumber;
+  if (out != nullptr) common::append_number(*out, *value);
+  return FieldKind::kFiniteNumber;
+}
+
+CleanResult clean(const CleanOptions& options) {
+  CleanResult result;
+  Schema schema = infer_schema(options, result);
+  check_target(schema, options.target, options);
+  check_schema(schema, options);
+  result.schema = schema;
+  if (schema.target.empty() && !options.schema.empty() && options.schema != options.write_schema) {
+    result.schema.target = load_schema(options.schema).target;
+  }
+
+  // Pass 2: write the kept rows.
+  std::size_t width = schema.columns.size();
+  result.columns.resize(width);
+  for (std::size_t c = 0; c < width; ++c) {
+    result.columns[c].name = schema.columns[c].name;
+    result.columns[c].type = schema.columns[c].type;
+  }
+  std::vector<std::unordered_set<std::string>> distinct(width);
+  common::CsvReader reader(options.input, csv_options(options), options.input.string());
+  reader.next();  // header, checked in pass 1
+  common::AtomicFile out(options.output);
+  std::string line;
+  for (std::size_t c = 0; c < width; ++c) {
+    if (c > 0) line.push_back(options.delimiter);
+    common::append_csv_field(line, schema.columns[c].name, options.delimiter);
+  }
+  line.push_back('\n');
+  out.write(line);
+  std::uint64_t rows_written = 0;
+  while (reader.next()) {
+    if (reader.fields().size() != width) continue;  // counted in pass 1
+    const auto& fields = reader.fields();
+    line.clear();
+    bool keep = true;
+    for (std::size_t c = 0; c < width; ++c) {
+      std::string_view f = fields[c];
+      if (options.nulls.contains(f)) {
+        ++result.columns[c].nulls;
+        keep = false;
+        continue;
+      }
+      if (!keep) {
+        // Still count non-finite numbers of a dropped row, for the per-column figures.
+        if (schema.columns[c].type == ColumnType::kNumeric &&
+            classify_number(f, nullptr) == FieldKind::kNonFiniteNumber) {
+          ++result.columns[c].non_finite;
+        }
+        continue;
+      }
+      if (c > 0) line.push_back(options.delimiter);
+      if (schema.columns[c].type == ColumnType::kNumeric) {
+        if (classify_number(f, &line) != FieldKind::kFiniteNumber) {
+          ++result.columns[c].non_finite;
+          keep = false;
+        }
+      } else {
+        common::append_csv_field(line, f, options.delimiter);
+      }
+    }
+    if (!keep) {
+      ++result.rows_dropped;
+      continue;
+    }
+    for (std::size_t c = 0; c < width; ++c) {
+      if (schema.columns[c].type == ColumnType::kCategorical && distinct[c].size() <= kDistinctCap) {
+        distinct[c].emplace(fields[c]);
+      }
+    }
+    line.push_back('\n');
+    out.write(line);
+    ++rows_written;
+  }
+  for (std::size_t c = 0; c < width; ++c) {
+    result.columns[c].distinct = std::min<std::uint64_t>(distinct[c].size(), kDistinctCap);
+    result.columns[c].distinct_capped = distinct[c].size() > kDistinctCap;
+  }
+  result.rows_out = rows_written;
+  if (rows_written == 0) {
+    throw common::DataError(options.input.string() + ": no rows left after dropping " +
+                            std::to_string(result.rows_dropped) +
+                            " with nulls or non-finite numbers");
+  }
+  result.bytes_out = out.size();
+  if (!options.write_schema.empty()) {
+    common::write_file_atomically(options.write_schema, schema_json(result.schema));
+    result.schema_written = true;
+  }
+  out.commit();
+  return result;
+}
+
+}  // namespace tasks
