@@ -1,6 +1,7 @@
 #include "tasks/clean/clean.h"
 
 #include <cmath>
+#include <cstdio>
 #include <unordered_set>
 
 #include "common/atomic_file.h"
@@ -62,6 +63,16 @@ Header read_header(common::CsvReader& reader, const CleanOptions& options) {
   for (std::string_view field : reader.fields()) header.names.emplace_back(field);
   std::size_t line = reader.line();
   for (std::size_t i = 0; i < header.names.size(); ++i) {
+    for (char c : header.names[i]) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", u);
+        throw common::DataError(name + ":" + std::to_string(line) + ": column " +
+                                std::to_string(i + 1) + " of the header holds the control byte " +
+                                hex + ": not a CSV text file");
+      }
+    }
     if (header.names[i].empty()) {
       throw common::DataError(name + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) +
                               " has an empty name");
