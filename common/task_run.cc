@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <future>
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "common/atomic_file.h"
@@ -27,11 +30,31 @@ RetryObserver TaskContext::retry_logger(const std::string& step) {
 
 namespace {
 
-json::array describe_files(const std::vector<std::string>& paths) {
+// Hashes of the --input files, computed on a second thread while the task works (the
+// machine has cores to spare and large inputs would otherwise be read twice in a row).
+using PendingHashes = std::map<std::string, std::future<FileRecord>>;
+
+PendingHashes hash_in_background(const std::vector<std::string>& paths) {
+  PendingHashes pending;
+  for (const std::string& path : paths) {
+    if (pending.count(path)) continue;
+    pending.emplace(path, std::async(std::launch::async, [path] { return describe_file(path); }));
+  }
+  return pending;
+}
+
+json::array describe_files(const std::vector<std::string>& paths, PendingHashes* pending) {
   json::array out;
   for (const std::string& path : paths) {
     try {
-      out.push_back(to_json(describe_file(path)));
+      auto it = pending != nullptr ? pending->find(path) : PendingHashes::iterator{};
+      if (pending != nullptr && it != pending->end() && it->second.valid()) {
+        FileRecord record = it->second.get();
+        pending->erase(it);
+        out.push_back(to_json(record));
+      } else {
+        out.push_back(to_json(describe_file(path)));
+      }
     } catch (const Error&) {
       out.push_back(json::object{{"path", path}, {"bytes", nullptr}, {"sha256", nullptr}});
     }
@@ -42,7 +65,8 @@ json::array describe_files(const std::vector<std::string>& paths) {
 void record_in_manifest(const CommonOptions& options, const std::string& task,
                         const std::vector<std::string>& argv, const std::string& status,
                         int exit_code, double duration_s, const std::string& started,
-                        const TaskReport* report, const std::string& error) {
+                        const TaskReport* report, const std::string& error,
+                        PendingHashes* pending = nullptr) {
   std::string ended = rfc3339_now();
   update_manifest(options.runs_dir, options.run_id, [&](json::object& doc) {
     if (!doc.contains("started")) doc["started"] = started;
@@ -70,8 +94,8 @@ void record_in_manifest(const CommonOptions& options, const std::string& task,
     if (!entry.contains("attempts")) entry["attempts"] = 1;  // the driver counts its own
     if (report != nullptr) {
       entry["params"] = report->params;
-      entry["inputs"] = describe_files(report->inputs);
-      entry["outputs"] = describe_files(report->outputs);
+      entry["inputs"] = describe_files(report->inputs, pending);
+      entry["outputs"] = describe_files(report->outputs, nullptr);
     }
     if (!error.empty()) entry["error"] = error;
     // A run driven by the driver gets its status from the driver; a task run alone makes
@@ -126,6 +150,7 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
       }
     }
 
+    PendingHashes input_hashes = hash_in_background(options.inputs);
     TaskContext context(cli, log);
     TaskReport report;
     try {
@@ -144,7 +169,8 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
     log.set_paths(report.inputs, report.outputs);
     append_metrics_row(options.metrics_dir, info.name, options.run_id, report.metric_columns,
                        report.metric_values);
-    record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "");
+    record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "",
+                       &input_hashes);
     log.end("ok", report.metrics, report.summary);
     return 0;
   });

@@ -123,40 +123,6 @@ std::string approve_command(const CleanOptions& options, const std::filesystem::
   return command + " --write-schema " + schema.string();
 }
 
-// Pass 1: the found schema.
-Schema infer_schema(const CleanOptions& options, CleanResult& result) {
-  common::CsvReader reader(options.input, csv_options(options), options.input.string());
-  Header header = read_header(reader, options);
-  std::size_t width = header.names.size();
-  std::vector<bool> numeric(width, true);
-  std::string_view trimmed;
-  while (reader.next()) {
-    ++result.rows_in;
-    if (!check_width(reader, width, options)) {
-      ++result.bad_rows;
-      continue;
-    }
-    const auto& fields = reader.fields();
-    for (std::size_t c = 0; c < width; ++c) {
-      if (!numeric[c]) continue;
-      std::string_view f = fields[c];
-      if (options.nulls.contains(f) || plain_decimal(f, trimmed)) continue;
-      if (!common::parse_number(f)) numeric[c] = false;
-    }
-  }
-  result.bytes_in = reader.bytes_consumed();
-  if (result.rows_in == 0) {
-    throw common::DataError(options.input.string() + ": no data rows after the header");
-  }
-  Schema schema;
-  for (std::size_t c = 0; c < width; ++c) {
-    schema.columns.push_back(
-        {header.names[c], numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical});
-  }
-  schema.target = options.target;
-  return schema;
-}
-
 void check_target(const Schema& schema, const std::string& target, const CleanOptions& options) {
   if (target.empty()) return;
   for (const Schema::Column& c : schema.columns) {
@@ -204,94 +170,191 @@ FieldKind classify_number(std::string_view text, std::string* out) {
   return FieldKind::kFiniteNumber;
 }
 
+namespace {
+
+// One pass over the input that writes the kept rows for the column types in `numeric`.
+// With `speculative`, the types are a guess (all numeric) that the pass corrects: when a
+// value proves a column categorical, writing stops (the output so far used the wrong
+// type) and the rest of the pass only infers types. Returns true when the output is
+// complete for the final types.
+class WritePass {
+ public:
+  WritePass(const CleanOptions& options, CleanResult& result) : options_(options), result_(result) {}
+
+  bool run(std::vector<bool>& numeric, bool speculative, common::AtomicFile& out) {
+    common::CsvReader reader(options_.input, csv_options(options_), options_.input.string());
+    Header header = read_header(reader, options_);
+    std::size_t width = header.names.size();
+    if (numeric.empty()) numeric.assign(width, true);
+    names_ = header.names;
+    reset_counts(width);
+
+    std::string line;
+    for (std::size_t c = 0; c < width; ++c) {
+      if (c > 0) line.push_back(options_.delimiter);
+      common::append_csv_field(line, header.names[c], options_.delimiter);
+    }
+    line.push_back('\n');
+    out.write(line);
+
+    bool writing = true;
+    std::uint64_t rows_in = 0;
+    std::uint64_t bad_rows = 0;
+    while (reader.next()) {
+      ++rows_in;
+      if (!check_width(reader, width, options_)) {
+        ++bad_rows;
+        continue;
+      }
+      const auto& fields = reader.fields();
+      if (!writing) {
+        infer_only(fields, numeric);
+        continue;
+      }
+      line.clear();
+      bool keep = true;
+      for (std::size_t c = 0; c < width; ++c) {
+        std::string_view f = fields[c];
+        if (options_.nulls.contains(f)) {
+          ++columns_[c].nulls;
+          keep = false;
+          continue;
+        }
+        if (c > 0) line.push_back(options_.delimiter);
+        if (!numeric[c]) {
+          common::append_csv_field(line, f, options_.delimiter);
+          continue;
+        }
+        FieldKind kind = classify_number(f, &line);
+        if (kind == FieldKind::kNonFiniteNumber) {
+          ++columns_[c].non_finite;
+          keep = false;
+        } else if (kind == FieldKind::kText) {
+          numeric[c] = false;  // only a speculative pass can meet this
+          writing = false;
+        }
+      }
+      if (!writing) {
+        infer_only(fields, numeric);
+        continue;
+      }
+      if (!keep) {
+        ++rows_dropped_;
+        continue;
+      }
+      for (std::size_t c = 0; c < width; ++c) {
+        if (!numeric[c] && distinct_[c].size() <= kDistinctCap) distinct_[c].emplace(fields[c]);
+      }
+      line.push_back('\n');
+      out.write(line);
+      ++rows_out_;
+    }
+    result_.rows_in = rows_in;
+    result_.bad_rows = bad_rows;
+    result_.bytes_in = reader.bytes_consumed();
+    if (rows_in == 0) {
+      throw common::DataError(options_.input.string() + ": no data rows after the header");
+    }
+    (void)speculative;
+    return writing;
+  }
+
+  void finish(const std::vector<bool>& numeric, CleanResult& result) {
+    result.rows_out = rows_out_;
+    result.rows_dropped = rows_dropped_;
+    result.columns = columns_;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      result.columns[c].type = numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical;
+      result.columns[c].distinct = std::min<std::uint64_t>(distinct_[c].size(), kDistinctCap);
+      result.columns[c].distinct_capped = distinct_[c].size() > kDistinctCap;
+    }
+  }
+
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  void reset_counts(std::size_t width) {
+    columns_.assign(width, ColumnSummary{});
+    for (std::size_t c = 0; c < width; ++c) columns_[c].name = names_[c];
+    distinct_.assign(width, {});
+    rows_out_ = 0;
+    rows_dropped_ = 0;
+  }
+
+  void infer_only(const std::vector<std::string_view>& fields, std::vector<bool>& numeric) {
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      if (!numeric[c] || options_.nulls.contains(fields[c])) continue;
+      if (classify_number(fields[c], nullptr) == FieldKind::kText) numeric[c] = false;
+    }
+  }
+
+  const CleanOptions& options_;
+  CleanResult& result_;
+  std::vector<std::string> names_;
+  std::vector<ColumnSummary> columns_;
+  std::vector<std::unordered_set<std::string>> distinct_;
+  std::uint64_t rows_out_ = 0;
+  std::uint64_t rows_dropped_ = 0;
+};
+
+// Column types as the first `rows` records show them: a column with a non-number there is
+// certainly categorical; the others are guessed numeric.
+std::vector<bool> guess_types(const CleanOptions& options, std::uint64_t rows) {
+  common::CsvReader reader(options.input, csv_options(options), options.input.string());
+  Header header = read_header(reader, options);
+  std::vector<bool> numeric(header.names.size(), true);
+  for (std::uint64_t i = 0; i < rows && reader.next(); ++i) {
+    const auto& fields = reader.fields();
+    if (fields.size() != numeric.size()) continue;  // reported by the full pass
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      if (numeric[c] && !options.nulls.contains(fields[c]) &&
+          classify_number(fields[c], nullptr) == FieldKind::kText) {
+        numeric[c] = false;
+      }
+    }
+  }
+  return numeric;
+}
+
+}  // namespace
+
 CleanResult clean(const CleanOptions& options) {
   CleanResult result;
-  Schema schema = infer_schema(options, result);
+  // Most files have the types their first thousand rows show, so one pass suffices; a
+  // column found categorical further down needs a second pass.
+  std::vector<bool> numeric = guess_types(options, 1000);
+  auto out = std::make_unique<common::AtomicFile>(options.output);
+  WritePass pass(options, result);
+  if (!pass.run(numeric, /*speculative=*/true, *out)) {
+    out = std::make_unique<common::AtomicFile>(options.output);
+    if (!pass.run(numeric, /*speculative=*/false, *out)) {
+      throw common::InternalError("column types changed in the second pass over " + options.input.string());
+    }
+  }
+  pass.finish(numeric, result);
+
+  Schema schema;
+  for (std::size_t c = 0; c < numeric.size(); ++c) {
+    schema.columns.push_back({pass.names()[c], numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical});
+  }
+  schema.target = options.target;
   check_target(schema, options.target, options);
   check_schema(schema, options);
   result.schema = schema;
   if (schema.target.empty() && !options.schema.empty() && options.schema != options.write_schema) {
     result.schema.target = load_schema(options.schema).target;
   }
-
-  // Pass 2: write the kept rows.
-  std::size_t width = schema.columns.size();
-  result.columns.resize(width);
-  for (std::size_t c = 0; c < width; ++c) {
-    result.columns[c].name = schema.columns[c].name;
-    result.columns[c].type = schema.columns[c].type;
-  }
-  std::vector<std::unordered_set<std::string>> distinct(width);
-  common::CsvReader reader(options.input, csv_options(options), options.input.string());
-  reader.next();  // header, checked in pass 1
-  common::AtomicFile out(options.output);
-  std::string line;
-  for (std::size_t c = 0; c < width; ++c) {
-    if (c > 0) line.push_back(options.delimiter);
-    common::append_csv_field(line, schema.columns[c].name, options.delimiter);
-  }
-  line.push_back('\n');
-  out.write(line);
-  std::uint64_t rows_written = 0;
-  while (reader.next()) {
-    if (reader.fields().size() != width) continue;  // counted in pass 1
-    const auto& fields = reader.fields();
-    line.clear();
-    bool keep = true;
-    for (std::size_t c = 0; c < width; ++c) {
-      std::string_view f = fields[c];
-      if (options.nulls.contains(f)) {
-        ++result.columns[c].nulls;
-        keep = false;
-        continue;
-      }
-      if (!keep) {
-        // Still count non-finite numbers of a dropped row, for the per-column figures.
-        if (schema.columns[c].type == ColumnType::kNumeric &&
-            classify_number(f, nullptr) == FieldKind::kNonFiniteNumber) {
-          ++result.columns[c].non_finite;
-        }
-        continue;
-      }
-      if (c > 0) line.push_back(options.delimiter);
-      if (schema.columns[c].type == ColumnType::kNumeric) {
-        if (classify_number(f, &line) != FieldKind::kFiniteNumber) {
-          ++result.columns[c].non_finite;
-          keep = false;
-        }
-      } else {
-        common::append_csv_field(line, f, options.delimiter);
-      }
-    }
-    if (!keep) {
-      ++result.rows_dropped;
-      continue;
-    }
-    for (std::size_t c = 0; c < width; ++c) {
-      if (schema.columns[c].type == ColumnType::kCategorical && distinct[c].size() <= kDistinctCap) {
-        distinct[c].emplace(fields[c]);
-      }
-    }
-    line.push_back('\n');
-    out.write(line);
-    ++rows_written;
-  }
-  for (std::size_t c = 0; c < width; ++c) {
-    result.columns[c].distinct = std::min<std::uint64_t>(distinct[c].size(), kDistinctCap);
-    result.columns[c].distinct_capped = distinct[c].size() > kDistinctCap;
-  }
-  result.rows_out = rows_written;
-  if (rows_written == 0) {
+  if (result.rows_out == 0) {
     throw common::DataError(options.input.string() + ": no rows left after dropping " +
                             std::to_string(result.rows_dropped) +
                             " with nulls or non-finite numbers");
   }
-  result.bytes_out = out.size();
+  result.bytes_out = out->size();
   if (!options.write_schema.empty()) {
     common::write_file_atomically(options.write_schema, schema_json(result.schema));
     result.schema_written = true;
   }
-  out.commit();
+  out->commit();
   return result;
 }
 

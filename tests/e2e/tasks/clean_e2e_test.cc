@@ -123,3 +123,21 @@ TEST_CASE("clean writes the log, metrics row and manifest entry", "[clean][prove
   CHECK(manifest.find("\"path\": \"raw.csv\"") != std::string::npos);
   CHECK(manifest.find("\"path\": \"c.csv\"") != std::string::npos);
 }
+
+TEST_CASE("clean re-reads the file when a column turns out categorical after the first rows",
+          "[clean]") {
+  TempDir dir;
+  std::string raw = "a,b\n";
+  std::string expected = "a,b\n";
+  for (int i = 0; i < 1500; ++i) {
+    std::string b = i == 1400 ? "n/a" : std::to_string(i) + ".0";
+    raw += std::to_string(i) + ".50," + b + "\n";
+    // b is categorical, so its values are written as they are; a stays numeric.
+    expected += std::to_string(i) + ".5," + b + "\n";
+  }
+  write_text(dir / "raw.csv", raw);
+  auto r = clean(dir, {"--input", "raw.csv", "--output", "c.csv", "--write-schema", "s.json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "c.csv") == expected);
+  CHECK(read_text(dir / "s.json").find("\"name\": \"b\",\n      \"type\": \"categorical\"") != std::string::npos);
+}
