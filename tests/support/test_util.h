@@ -48,6 +48,33 @@ std::filesystem::path source(const std::string& relative);
 // call SKIP-style handling through require_housing().
 std::optional<std::filesystem::path> housing_csv();
 
+// A child process running in the background, killed (SIGTERM, then SIGKILL) and reaped
+// on destruction unless it was waited for. Output goes to files in `cwd`.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                    const EnvVars& env = {});
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  int pid() const { return pid_; }
+  // Sends `signal` to the process.
+  void signal(int signal);
+  // Waits for the exit; returns the exit code (128 + signal when killed).
+  int wait();
+
+ private:
+  int pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_port();
+
+// Waits until something accepts connections on 127.0.0.1:port; false after `seconds`.
+bool wait_for_port(int port, double seconds);
+
 void write_text(const std::filesystem::path& path, const std::string& content);
 std::string read_text(const std::filesystem::path& path);
 

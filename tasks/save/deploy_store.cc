@@ -1,0 +1,128 @@
+#include "tasks/save/deploy_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/sha256.h"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace tasks {
+
+fs::path DeployStore::model_path(const std::string& sha256) const {
+  return dir_ / "models" / (sha256 + ".json");
+}
+
+std::string DeployStore::persist(std::string_view document) {
+  std::string sha = common::sha256_hex(document);
+  fs::path path = model_path(sha);
+  std::error_code ec;
+  if (fs::exists(path, ec) && common::sha256_file(path) == sha) return sha;
+  common::remove_stale_temp_files(path);
+  common::write_file_atomically(path, document);
+  return sha;
+}
+
+std::optional<std::string> DeployStore::current() const {
+  std::error_code ec;
+  fs::path target = fs::read_symlink(current_link(), ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return std::nullopt;
+    common::throw_system_error("cannot read", current_link(), ec.value());
+  }
+  std::string name = target.filename().string();
+  if (name.size() < 6 || name.substr(name.size() - 5) != ".json") {
+    throw common::DataError(current_link().string() + ": expected a link to models/<sha256>.json, found " +
+                            target.string());
+  }
+  return name.substr(0, name.size() - 5);
+}
+
+void DeployStore::point_current_at(const std::string& sha256) {
+  fs::path target = fs::path("models") / (sha256 + ".json");
+  if (!fs::exists(dir_ / target)) {
+    throw common::InternalError("cannot point current at missing " + (dir_ / target).string());
+  }
+  // A new symlink beside it, renamed over the old one: readers see the old or the new.
+  fs::path temp = dir_ / (".current.tmp-" + std::to_string(::getpid()));
+  ::unlink(temp.c_str());
+  if (::symlink(target.c_str(), temp.c_str()) != 0) {
+    common::throw_system_error("cannot create symlink", temp, errno, common::FileRole::kOutput);
+  }
+  if (::rename(temp.c_str(), current_link().c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    common::throw_system_error("cannot replace", current_link(), err, common::FileRole::kOutput);
+  }
+  int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+void DeployStore::append_history(const HistoryEntry& entry) {
+  json::object line{{"ts", entry.ts},           {"run_id", entry.run_id},
+                    {"action", entry.action},   {"sha256", entry.sha256},
+                    {"previous_sha256", entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
+  std::string text = json::serialize(line) + "\n";
+  fs::path path = dir_ / "history.jsonl";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) common::throw_system_error("cannot open", path, errno, common::FileRole::kOutput);
+  ssize_t n = ::write(fd, text.data(), text.size());
+  int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(text.size())) common::throw_system_error("cannot append to", path, err);
+}
+
+std::vector<HistoryEntry> DeployStore::history() const {
+  std::vector<HistoryEntry> entries;
+  std::string text;
+  try {
+    text = common::read_file(dir_ / "history.jsonl");
+  } catch (const common::InputMissingError&) {
+    return entries;
+  }
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec || !v.is_object()) continue;
+    const json::object& o = v.as_object();
+    auto text_of = [&](const char* key) {
+      const json::value* f = o.if_contains(key);
+      return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
+    };
+    HistoryEntry e{text_of("ts"), text_of("run_id"), text_of("action"), text_of("sha256"),
+                   text_of("previous_sha256")};
+    if (!e.sha256.empty()) entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+std::optional<std::string> DeployStore::rollback_target(const std::string& current) const {
+  std::vector<std::string> deployed;  // deploys in order, consecutive repeats folded
+  for (const HistoryEntry& e : history()) {
+    if (e.action != "deploy") continue;
+    if (deployed.empty() || deployed.back() != e.sha256) deployed.push_back(e.sha256);
+  }
+  for (std::size_t i = deployed.size(); i-- > 0;) {
+    if (deployed[i] != current) continue;
+    for (std::size_t j = i; j-- > 0;) {
+      if (deployed[j] != current && fs::exists(model_path(deployed[j]))) return deployed[j];
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tasks

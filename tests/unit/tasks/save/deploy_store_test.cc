@@ -1,0 +1,69 @@
+#include "tasks/save/deploy_store.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/sha256.h"
+#include "tests/support/test_util.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void deploy(tasks::DeployStore& store, const std::string& document) {
+  std::optional<std::string> before = store.current();
+  std::string sha = store.persist(document);
+  store.point_current_at(sha);
+  store.append_history({"2026-01-01T00:00:00.000Z", "run", "deploy", sha, before.value_or("")});
+}
+
+}  // namespace
+
+TEST_CASE("persist stores a document under its sha256 once", "[save][store]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  std::string sha = store.persist("{\"a\":1}\n");
+  CHECK(sha == common::sha256_hex("{\"a\":1}\n"));
+  CHECK(test_util::read_text(store.model_path(sha)) == "{\"a\":1}\n");
+  CHECK(store.persist("{\"a\":1}\n") == sha);
+  CHECK_FALSE(store.current().has_value());
+}
+
+TEST_CASE("current is a symlink into models/ replaced atomically", "[save][store]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  std::string a = store.persist("a");
+  std::string b = store.persist("b");
+  store.point_current_at(a);
+  CHECK(store.current() == a);
+  store.point_current_at(b);
+  CHECK(store.current() == b);
+  CHECK(fs::read_symlink(store.current_link()) == fs::path("models") / (b + ".json"));
+  for (const auto& entry : fs::directory_iterator(dir / "deploy")) {
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
+  }
+}
+
+TEST_CASE("rollback walks back through deployed models", "[save][store]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  deploy(store, "a");
+  deploy(store, "b");
+  deploy(store, "c");
+  std::string a = common::sha256_hex("a");
+  std::string b = common::sha256_hex("b");
+  std::string c = common::sha256_hex("c");
+  CHECK(store.rollback_target(c) == b);
+  CHECK(store.rollback_target(b) == a);
+  CHECK_FALSE(store.rollback_target(a).has_value());
+  REQUIRE(store.history().size() == 3);
+  CHECK(store.history()[2].previous == b);
+}
+
+TEST_CASE("a torn history line is skipped", "[save][store]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  deploy(store, "a");
+  test_util::write_text(dir / "deploy" / "history.jsonl",
+                        test_util::read_text(dir / "deploy" / "history.jsonl") + "{\"ts\":\"2026");
+  CHECK(store.history().size() == 1);
+}
