@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -147,6 +148,20 @@ int BackgroundProcess::wait() {
     reaped_ = true;
   }
   return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+ScopedTmpfs::ScopedTmpfs(const fs::path& dir, std::size_t bytes) : dir_(dir) {
+  fs::create_directories(dir_);
+  std::string options = "size=" + std::to_string(bytes);
+  mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
+}
+
+ScopedTmpfs::~ScopedTmpfs() {
+  if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+}
+
+bool ScopedTmpfs::make_read_only() {
+  return mounted_ && ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr) == 0;
 }
 
 int free_port() {

@@ -69,6 +69,24 @@ class BackgroundProcess {
   int status_ = 0;
 };
 
+// A tmpfs of `bytes` mounted on `dir` (created), unmounted on destruction. Mounting needs
+// root (CAP_SYS_ADMIN); mounted() is false when it was not allowed, and tests then skip
+// with a visible warning.
+class ScopedTmpfs {
+ public:
+  ScopedTmpfs(const std::filesystem::path& dir, std::size_t bytes);
+  ~ScopedTmpfs();
+  ScopedTmpfs(const ScopedTmpfs&) = delete;
+  ScopedTmpfs& operator=(const ScopedTmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  // Remounts read-only; returns false when not allowed.
+  bool make_read_only();
+
+ private:
+  std::filesystem::path dir_;
+  bool mounted_ = false;
+};
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs each task program on a generated file of N rows (default 2,000,000, about 140 MB)
+# and prints wall time, rows/s, MB/s of input and peak RSS per task.
+#
+#   bench/tasks/bench_tasks.sh [ROWS]        # uses build/release/bin
+#   BIN=build/asan/bin bench/tasks/bench_tasks.sh 100000
+#
+# Targets on the 2-core reference machine (issue 3): clean >= 300 MB/s, train < 2 s,
+# peak RSS < 64 MB for every task whatever the row count.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${BIN:-$root/build/release/bin}
+rows=${1:-2000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+"$bin/gen_housing" --rows "$rows" --output source.csv
+
+printf '%-8s %9s %12s %9s %10s\n' task wall_s rows_per_s MB_per_s peak_MB
+measure() {
+  local task=$1 input=$2
+  shift 2
+  local bytes
+  bytes=$(stat -c %s "$input")
+  /usr/bin/time -f '%e %M' -o time.txt "$@" >/dev/null 2>task.err || {
+    echo "$task failed:" >&2
+    cat task.err >&2
+    exit 1
+  }
+  read -r wall rss_kb < time.txt
+  awk -v t="$task" -v w="$wall" -v r="$rows" -v b="$bytes" -v m="$rss_kb" 'BEGIN {
+    if (w < 0.005) w = 0.005;
+    printf "%-8s %9.3f %12.0f %9.1f %10.1f\n", t, w, r / w, b / w / 1e6, m / 1024 }'
+}
+
+measure ingest source.csv "$bin/ingest" --input source.csv --output raw.csv
+measure clean raw.csv "$bin/clean" --input raw.csv --output clean.csv
+measure train clean.csv "$bin/train" --input clean.csv --output trained.pkl --target median_house_value
+measure save trained.pkl "$bin/save" --input trained.pkl --output marker.txt --no-serve
+measure report clean.csv "$bin/report" --input trained.pkl --input clean.csv --output report.md
