@@ -2,7 +2,8 @@
 
 add_library(pipeline_warnings INTERFACE)
 # -Wno-restrict: GCC 12 false positive on std::string concatenation (GCC bug 105329).
-target_compile_options(pipeline_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-restrict)
+target_compile_options(pipeline_warnings INTERFACE -Wall -Wextra -Wpedantic
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 if(PIPELINE_WERROR)
   target_compile_options(pipeline_warnings INTERFACE -Werror)
 endif()
