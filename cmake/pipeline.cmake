@@ -23,6 +23,9 @@ if(PIPELINE_SANITIZE)
 endif()
 string(STRIP "${PIPELINE_CXX_FLAGS}" PIPELINE_CXX_FLAGS)
 
+# `cmake --build --preset release --target programs` builds every program and no test.
+add_custom_target(programs)
+
 # pipeline_program(NAME name SOURCES main.cc LIBS lib... [TARGET target])
 # Declares one command-line program build/<preset>/bin/<name> linked to the common
 # library. TARGET names the CMake target when the program's name is reserved by CMake
@@ -35,4 +38,5 @@ function(pipeline_program)
   add_executable(${P_TARGET} ${P_SOURCES})
   set_target_properties(${P_TARGET} PROPERTIES OUTPUT_NAME ${P_NAME})
   target_link_libraries(${P_TARGET} PRIVATE ${P_LIBS} pipeline_common pipeline_warnings pipeline_sanitizers)
+  add_dependencies(programs ${P_TARGET})
 endfunction()
