@@ -1,0 +1,59 @@
+#include "tasks/model/predict_csv.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/number.h"
+#include "tasks/model/predict.h"
+
+namespace tasks {
+
+PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
+                             const std::function<void(double)>& emit) {
+  const std::string& name = reader.name();
+  if (!reader.next()) throw common::DataError(name + ": empty file: expected a header row");
+  std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
+  std::vector<std::string_view> header_views(header.begin(), header.end());
+  std::vector<std::size_t> columns = bind_columns(model, header_views, name);
+  auto target = std::find(header.begin(), header.end(), model.target);
+
+  PredictCsvResult result;
+  result.has_target = target != header.end();
+  std::size_t target_column = static_cast<std::size_t>(target - header.begin());
+  while (reader.next()) {
+    const std::vector<std::string_view>& fields = reader.fields();
+    if (fields.size() != header.size()) {
+      throw common::DataError(name + ":" + std::to_string(reader.line()) + ": expected " +
+                              std::to_string(header.size()) + " fields, found " +
+                              std::to_string(fields.size()));
+    }
+    double prediction = predict_fields(model, columns, fields, name, reader.line());
+    if (result.has_target) {
+      std::optional<double> actual = common::parse_number(fields[target_column]);
+      if (actual && std::isfinite(*actual)) result.errors.add(*actual, prediction);
+    }
+    ++result.rows;
+    emit(prediction);
+  }
+  return result;
+}
+
+PredictCsvResult predict_csv_file(const Model& model, const std::filesystem::path& input,
+                                  const std::filesystem::path& output) {
+  common::CsvReader reader(input);
+  common::AtomicFile file(output);
+  std::string line = "prediction\n";
+  file.write(line);
+  PredictCsvResult result = predict_csv(model, reader, [&](double prediction) {
+    line.clear();
+    common::append_number(line, prediction);
+    line.push_back('\n');
+    file.write(line);
+  });
+  file.commit();
+  return result;
+}
+
+}  // namespace tasks
