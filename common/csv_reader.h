@@ -41,11 +41,13 @@ class NullTokens {
       } else {
         long_tokens_ = true;
       }
+      if (!t.empty()) first_bytes_[static_cast<unsigned char>(t[0])] = true;
     }
   }
   bool contains(std::string_view field) const {
     // Most fields are not null: reject by length before comparing (a hot path of clean).
     if (field.size() < 64 ? !(lengths_ >> field.size() & 1) : !long_tokens_) return false;
+    if (!field.empty() && !first_bytes_[static_cast<unsigned char>(field[0])]) return false;
     for (const std::string& t : tokens_) {
       if (field == t) return true;
     }
@@ -57,6 +59,7 @@ class NullTokens {
   std::vector<std::string> tokens_;
   std::uint64_t lengths_ = 0;   // bit n set: some token has n bytes
   bool long_tokens_ = false;    // some token has 64 bytes or more
+  std::array<bool, 256> first_bytes_{};  // first bytes of the non-empty tokens
 };
 
 // Streaming RFC 4180 reader: quotes, doubled quotes, delimiters and newlines inside

@@ -181,11 +181,11 @@ class WritePass {
  public:
   WritePass(const CleanOptions& options, CleanResult& result) : options_(options), result_(result) {}
 
-  bool run(std::vector<bool>& numeric, bool speculative, common::AtomicFile& out) {
+  bool run(std::vector<char>& numeric, bool speculative, common::AtomicFile& out) {
     common::CsvReader reader(options_.input, csv_options(options_), options_.input.string());
     Header header = read_header(reader, options_);
     std::size_t width = header.names.size();
-    if (numeric.empty()) numeric.assign(width, true);
+    if (numeric.empty()) numeric.assign(width, 1);
     names_ = header.names;
     reset_counts(width);
 
@@ -259,7 +259,7 @@ class WritePass {
     return writing;
   }
 
-  void finish(const std::vector<bool>& numeric, CleanResult& result) {
+  void finish(const std::vector<char>& numeric, CleanResult& result) {
     result.rows_out = rows_out_;
     result.rows_dropped = rows_dropped_;
     result.columns = columns_;
@@ -281,7 +281,7 @@ class WritePass {
     rows_dropped_ = 0;
   }
 
-  void infer_only(const std::vector<std::string_view>& fields, std::vector<bool>& numeric) {
+  void infer_only(const std::vector<std::string_view>& fields, std::vector<char>& numeric) {
     for (std::size_t c = 0; c < fields.size(); ++c) {
       if (!numeric[c] || options_.nulls.contains(fields[c])) continue;
       if (classify_number(fields[c], nullptr) == FieldKind::kText) numeric[c] = false;
@@ -299,10 +299,10 @@ class WritePass {
 
 // Column types as the first `rows` records show them: a column with a non-number there is
 // certainly categorical; the others are guessed numeric.
-std::vector<bool> guess_types(const CleanOptions& options, std::uint64_t rows) {
+std::vector<char> guess_types(const CleanOptions& options, std::uint64_t rows) {
   common::CsvReader reader(options.input, csv_options(options), options.input.string());
   Header header = read_header(reader, options);
-  std::vector<bool> numeric(header.names.size(), true);
+  std::vector<char> numeric(header.names.size(), 1);
   for (std::uint64_t i = 0; i < rows && reader.next(); ++i) {
     const auto& fields = reader.fields();
     if (fields.size() != numeric.size()) continue;  // reported by the full pass
@@ -322,7 +322,7 @@ CleanResult clean(const CleanOptions& options) {
   CleanResult result;
   // Most files have the types their first thousand rows show, so one pass suffices; a
   // column found categorical further down needs a second pass.
-  std::vector<bool> numeric = guess_types(options, 1000);
+  std::vector<char> numeric = guess_types(options, 1000);
   auto out = std::make_unique<common::AtomicFile>(options.output);
   WritePass pass(options, result);
   if (!pass.run(numeric, /*speculative=*/true, *out)) {
