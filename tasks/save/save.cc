@@ -1,40 +1,196 @@
 #include "tasks/save/save.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/file_lock.h"
 #include "common/json_util.h"
-#include "common/sha256.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "tasks/model/model.h"
 #include "tasks/save/deploy_store.h"
+#include "tasks/save/health_probe.h"
 #include "tasks/save/quality_gate.h"
 
+namespace fs = std::filesystem;
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 namespace tasks {
 
-std::string no_service_marker(const std::string& sha256, const std::filesystem::path& model_path) {
+std::string no_service_marker(const std::string& sha256, const fs::path& model_path) {
   return "status: persisted, no service started (--no-serve)\nmodel_sha256: " + sha256 +
          "\nmodel: " + model_path.string() + "\n";
 }
 
+std::string service_marker(const std::string& url, const std::string& sha256) {
+  return "status: serving\nurl: " + url + "\nmodel_sha256: " + sha256 + "\n";
+}
+
 namespace {
 
-void write_marker(const SaveOptions& options, common::TaskContext& context, const std::string& text) {
+void write_marker(const SaveOptions& options, common::TaskContext& context,
+                  const std::string& text) {
   if (options.marker.empty()) return;
   context.with_retry("save.marker", [&] { common::write_file_atomically(options.marker, text); });
+}
+
+std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
+
+// The deploy directory as the service is told it: absolute and canonical, so that every
+// save finds the service by the same --deploy-dir whatever its cwd and spelling.
+fs::path absolute_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(fs::absolute(dir), ec);
+  return ec ? fs::absolute(dir).lexically_normal() : canonical;
+}
+
+ServiceControl control_for(const SaveOptions& options) {
+  return ServiceControl(absolute_dir(options.deploy_dir),
+                        options.serve_binary.empty() ? serve_beside_self() : options.serve_binary);
+}
+
+struct ServiceOutcome {
+  std::string url;
+  pid_t pid = 0;
+  std::string action;  // "started", "reloaded", "unchanged"
+};
+
+// Polls /health until it reports `sha`. `gone` says why the service can no longer answer
+// ("" while it runs). Throws TransientError at the deadline or when the service is gone.
+void wait_for_model(const std::string& url, const std::string& sha,
+                    std::chrono::milliseconds timeout, const std::function<std::string()>& gone) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last = "no answer yet";
+  for (;;) {
+    if (std::string why = gone(); !why.empty()) throw common::TransientError(why);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    // Short probes: one that a busy service misses is simply repeated.
+    HealthAnswer answer = probe_health(url, std::clamp(left, 100ms, 300ms));
+    if (answer.ok && answer.model_sha256 == sha) return;
+    last = answer.ok ? "it answers with model " + short_sha(answer.model_sha256) : answer.problem;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string message = "the service at " + url;
+      message += " did not answer with model " + short_sha(sha);
+      message += " within " + std::to_string(timeout.count()) + " ms (" + last + ")";
+      throw common::TransientError(message);
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+// Makes the deploy directory's service answer with `sha`: reloads the one running (or
+// leaves it when it already does), or starts one.
+ServiceOutcome bring_up(const ServiceControl& control, const SaveOptions& options,
+                        const std::string& sha, common::TaskContext& context) {
+  fs::path log_dir = fs::absolute(context.options().log_dir);
+  return context.with_retry("save.serve", [&] {
+    common::failpoint("save.serve");
+    if (std::optional<RunningService> running = control.running()) {
+      ServiceOutcome outcome{running->address.url(), running->pid, "unchanged"};
+      if (running->address.url() != options.address.url()) {
+        context.log().warn("service_address",
+                           "the service already runs at " + outcome.url + " (pid " +
+                               std::to_string(running->pid) + "); keeping it there instead of " +
+                               options.address.url() + " (save --stop first to move it)");
+      }
+      HealthAnswer health = probe_health(outcome.url, 1000ms);
+      if (health.ok && health.model_sha256 == sha) return outcome;
+      ServiceControl::reload(running->pid);
+      outcome.action = "reloaded";
+      pid_t pid = running->pid;
+      wait_for_model(outcome.url, sha, options.serve_timeout, [&] {
+        return process_alive(pid) ? std::string()
+                                  : "the service (pid " + std::to_string(pid) + ") is gone";
+      });
+      return outcome;
+    }
+    pid_t pid = control.start(options.address, log_dir, context.options().run_id);
+    ServiceOutcome outcome{options.address.url(), pid, "started"};
+    context.log().info("service_start",
+                       "started serve (pid " + std::to_string(pid) + ") at " + outcome.url,
+                       json::object{{"pid", pid}, {"url", outcome.url}});
+    try {
+      wait_for_model(outcome.url, sha, options.serve_timeout, [&] {
+        std::string status;
+        if (!ServiceControl::child_exited(pid, &status)) return std::string();
+        std::string said = control.output_tail(1);
+        return "serve " + status + (said.empty() ? "" : ": " + said);
+      });
+    } catch (const common::Error&) {
+      control.stop(pid, 1000ms);  // no half-started service left behind
+      throw;
+    }
+    return outcome;
+  });
+}
+
+// Points current back at `previous` ("" = nothing) after a failed deployment, and has a
+// running service reload it. Best effort: the original error is what the user needs.
+void restore_current(DeployStore& store, const ServiceControl& control, const std::string& previous,
+                     common::TaskContext& context) {
+  try {
+    if (previous.empty()) {
+      ::unlink(store.current_link().c_str());
+    } else {
+      store.point_current_at(previous);
+    }
+    if (std::optional<RunningService> running = control.running())
+      ServiceControl::reload(running->pid);
+  } catch (const common::Error& e) {
+    context.log().warn("restore_failed", std::string("cannot restore deploy/current: ") + e.what());
+  }
+}
+
+// Deploys `sha` (already in the store) through the service when options ask for one,
+// restoring current on failure. Fills the result's service fields and marker text.
+void deploy_to_service(const SaveOptions& options, DeployStore& store, const std::string& sha,
+                       const std::string& previous, common::TaskContext& context,
+                       SaveResult& result) {
+  if (options.serve == ServeMode::kNoServe) {
+    result.service = "none";
+    result.marker_text = no_service_marker(sha, store.model_path(sha));
+    if (std::optional<RunningService> running = control_for(options).running()) {
+      context.log().warn("service_not_reloaded",
+                         "--no-serve: the service at " + running->address.url() + " (pid " +
+                             std::to_string(running->pid) +
+                             ") was not reloaded; run save without --no-serve to "
+                             "deploy to it, or save --stop");
+    }
+    return;
+  }
+  ServiceControl control = control_for(options);
+  try {
+    ServiceOutcome outcome = bring_up(control, options, sha, context);
+    result.url = outcome.url;
+    result.service = outcome.action;
+    result.service_pid = outcome.pid;
+  } catch (const common::Error& e) {
+    if (previous != sha) restore_current(store, control, previous, context);
+    std::string message =
+        "the prediction service did not come up with model " + short_sha(sha) + ": " + e.what() +
+        "; " + store.current_link().string() +
+        (previous.empty() ? " is not set" : " still points at " + short_sha(previous));
+    if (dynamic_cast<const common::InternalError*>(&e) != nullptr)
+      throw common::InternalError(message);
+    throw common::TransientError(message);
+  }
+  result.marker_text = service_marker(result.url, sha);
 }
 
 }  // namespace
 
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context) {
   std::string document = common::read_file(options.model);
-  Model candidate = model_from_json(common::parse_json(document, options.model.string()),
-                                    options.model.string());
+  Model candidate =
+      model_from_json(common::parse_json(document, options.model.string()), options.model.string());
   DeployStore store(options.deploy_dir);
   common::FileLock lock(store.lock_path());
 
@@ -48,24 +204,27 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
                                      options.max_regression);
     result.gate = gate.reason;
     if (!gate.allowed && !options.approve) {
-      throw common::PolicyError("refusing to deploy " + options.model.string() + ": " + gate.reason +
-                                "; after review, deploy it with --approve");
+      throw common::PolicyError("refusing to deploy " + options.model.string() + ": " +
+                                gate.reason + "; after review, deploy it with --approve");
     }
-    context.log().info("quality_gate", (gate.allowed ? "passed: " : "approved by --approve: ") + gate.reason);
+    context.log().info("quality_gate",
+                       (gate.allowed ? "passed: " : "approved by --approve: ") + gate.reason);
   }
 
   context.with_retry("save.deploy", [&] {
     common::failpoint("save.deploy");
     store.persist(document);
-    if (current != sha) {
-      store.point_current_at(sha);
-      store.append_history({common::rfc3339_now(), context.options().run_id, "deploy", sha,
-                            result.previous});
-    }
+    if (current != sha) store.point_current_at(sha);
   });
   result.action = current == sha ? "unchanged" : "deploy";
   result.sha256 = sha;
-  result.marker_text = no_service_marker(sha, store.model_path(sha));
+  deploy_to_service(options, store, sha, result.previous, context, result);
+  if (current != sha) {
+    context.with_retry("save.history", [&] {
+      store.append_history(
+          {common::rfc3339_now(), context.options().run_id, "deploy", sha, result.previous});
+    });
+  }
   write_marker(options, context, result.marker_text);
   return result;
 }
@@ -77,20 +236,48 @@ SaveResult rollback_model(const SaveOptions& options, common::TaskContext& conte
   if (!current) throw common::DataError(options.deploy_dir.string() + ": nothing is deployed");
   std::optional<std::string> target = store.rollback_target(*current);
   if (!target) {
-    throw common::DataError(options.deploy_dir.string() + ": no earlier model to roll back to from " +
-                            current->substr(0, 12));
+    throw common::DataError(options.deploy_dir.string() +
+                            ": no earlier model to roll back to from " + current->substr(0, 12));
   }
   context.with_retry("save.deploy", [&] {
     common::failpoint("save.deploy");
     store.point_current_at(*target);
-    store.append_history({common::rfc3339_now(), context.options().run_id, "rollback", *target, *current});
   });
   SaveResult result;
   result.action = "rollback";
   result.sha256 = *target;
   result.previous = *current;
-  result.marker_text = no_service_marker(*target, store.model_path(*target));
+  deploy_to_service(options, store, *target, *current, context, result);
+  context.with_retry("save.history", [&] {
+    store.append_history(
+        {common::rfc3339_now(), context.options().run_id, "rollback", *target, *current});
+  });
   write_marker(options, context, result.marker_text);
+  return result;
+}
+
+SaveResult stop_service(const SaveOptions& options, common::TaskContext& context) {
+  DeployStore store(options.deploy_dir);
+  common::FileLock lock(store.lock_path());
+  ServiceControl control = control_for(options);
+  SaveResult result;
+  result.action = "stop";
+  result.sha256 = store.current().value_or("");
+  result.service = "none";
+  if (std::optional<RunningService> running = control.running()) {
+    control.stop(running->pid, std::chrono::milliseconds(15000));
+    result.service = "stopped";
+    result.service_pid = running->pid;
+    result.url = running->address.url();
+  }
+  if (!options.marker.empty()) {
+    context.with_retry("save.marker", [&] {
+      if (::unlink(options.marker.c_str()) != 0 && errno != ENOENT) {
+        common::throw_system_error("cannot remove", options.marker, errno,
+                                   common::FileRole::kOutput);
+      }
+    });
+  }
   return result;
 }
 

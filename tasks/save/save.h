@@ -1,42 +1,68 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
 #include "common/task_run.h"
+#include "tasks/save/service_control.h"
 
 namespace tasks {
 
+// Whether save deploys to the prediction service or only persists the model.
+enum class ServeMode {
+  kServe,    // start or reload `serve` and wait until it answers with the model
+  kNoServe,  // persist and re-point current only (--no-serve)
+};
+
 struct SaveOptions {
-  std::filesystem::path model;               // trained.pkl (not needed for a rollback)
-  std::filesystem::path marker;              // flask_api_running.txt; empty: none
+  std::filesystem::path model;   // trained.pkl (not needed for a rollback)
+  std::filesystem::path marker;  // flask_api_running.txt; empty: none
   std::filesystem::path deploy_dir = "deploy";
-  bool approve = false;                      // a person signed off a regression
-  double max_regression = 0.05;              // allowed relative test-RMSE regression
+  bool approve = false;                            // a person signed off a regression
+  double max_regression = 0.05;                    // allowed relative test-RMSE regression
+  ServeMode serve = ServeMode::kServe;             // deploy to the service or not
+  ServiceAddress address;                          // where a service this save starts listens
+  std::chrono::milliseconds serve_timeout{10000};  // per attempt, for /health to report the model
+  std::filesystem::path serve_binary;              // "": serve beside this program
 };
 
 struct SaveResult {
-  std::string action;         // "deploy", "unchanged" or "rollback"
-  std::string sha256;         // the model current points at now
-  std::string previous;       // what it pointed at before ("" when nothing)
-  std::string gate;           // the quality gate's comparison ("" when not applied)
-  std::string marker_text;    // what the marker says
+  std::string action;       // "deploy", "unchanged", "rollback" or "stop"
+  std::string sha256;       // the model current points at now
+  std::string previous;     // what it pointed at before ("" when nothing)
+  std::string gate;         // the quality gate's comparison ("" when not applied)
+  std::string marker_text;  // what the marker says ("" when the marker was removed)
+  std::string url;          // the service's URL ("" without a service)
+  std::string service;      // "started", "reloaded", "unchanged", "stopped", "none"
+  int service_pid = 0;      // the service's pid (0 without a service)
 };
 
 // Persists the model into the content-addressed store, applies the quality gate against
 // the deployed model (PolicyError, exit 77, unless approved), re-points deploy/current,
-// appends to the history, and writes the marker. Every step that touches files runs under
-// the retry policy with the "save.deploy" failpoint. The deploy directory is locked for
-// the whole change. Throws common::Error subclasses; nothing changes on an error before
-// current is re-pointed.
+// deploys to the service (starts it detached when none runs for the deploy directory,
+// otherwise reloads it with SIGHUP, and waits until /health reports the model; each try
+// under the retry policy with the "save.serve" failpoint), appends to the history, and
+// writes the marker. Store steps run under the retry policy with the "save.deploy"
+// failpoint. The deploy directory is locked for the whole change. When the service does
+// not come up: TransientError (75), no marker, and current points where it did before
+// (a running service is told to reload it). Throws common::Error subclasses.
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context);
 
-// Re-points current at the model deployed before the current one (PolicyError-free: a
-// rollback is itself the human decision). Throws DataError when there is nothing to roll
-// back to.
+// Re-points current at the model deployed before the current one and deploys it like
+// save_model (a rollback is itself the human decision: no gate). Throws DataError when
+// there is nothing to roll back to.
 SaveResult rollback_model(const SaveOptions& options, common::TaskContext& context);
+
+// Stops the deploy directory's service (SIGTERM, drained; SIGKILL after a grace period)
+// and removes the marker, which would otherwise claim a service. Stopping when none runs
+// is not an error (service "none").
+SaveResult stop_service(const SaveOptions& options, common::TaskContext& context);
 
 // The marker's deterministic text for a model persisted without a running service.
 std::string no_service_marker(const std::string& sha256, const std::filesystem::path& model_path);
+
+// The marker's deterministic text once the service at `url` answers with `sha256`.
+std::string service_marker(const std::string& url, const std::string& sha256);
 
 }  // namespace tasks

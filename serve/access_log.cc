@@ -1,0 +1,81 @@
+#include "serve/access_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/version.h"
+
+namespace json = boost::json;
+
+namespace serve {
+
+AccessLog::AccessLog(const std::filesystem::path& log_dir, std::string run_id)
+    : path_(log_dir / "serve.log"),
+      run_id_(std::move(run_id)),
+      started_(std::chrono::steady_clock::now()) {
+  std::error_code ec;
+  std::filesystem::create_directories(log_dir, ec);
+  if (ec)
+    common::throw_system_error("cannot create log directory", log_dir, ec.value(),
+                               common::FileRole::kOutput);
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    common::throw_system_error("cannot open log", path_, errno, common::FileRole::kOutput);
+}
+
+AccessLog::~AccessLog() { ::close(fd_); }
+
+void AccessLog::event(std::string_view level, std::string_view event, std::string_view msg,
+                      json::object metrics, std::string_view status) {
+  json::object record;
+  record["run_id"] = run_id_;
+  record["ts"] = common::rfc3339_now();
+  record["task"] = "serve";
+  record["level"] = level;
+  record["event"] = event;
+  record["msg"] = msg;
+  record["git_sha"] = common::kGitSha;
+  record["input_paths"] = json::array();
+  record["output_paths"] = json::array();
+  record["metrics"] = std::move(metrics);
+  record["duration_s"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  record["status"] = status;
+  write_line(json::serialize(record) + "\n");
+}
+
+void AccessLog::request(const RequestRecord& r) {
+  std::string msg;
+  msg.append(r.method).append(" ").append(r.target).append(" ").append(std::to_string(r.status));
+  json::object metrics{{"method", r.method},
+                       {"target", r.target},
+                       {"http_status", r.status},
+                       {"bytes_in", r.bytes_in},
+                       {"bytes_out", r.bytes_out},
+                       {"rows", r.rows},
+                       {"model_sha256", r.model_sha256},
+                       {"peer", r.peer},
+                       {"duration_s", r.duration_s}};
+  const char* level = r.status >= 500 ? "error" : r.status >= 400 ? "warning" : "info";
+  event(level, "request", msg, std::move(metrics));
+}
+
+void AccessLog::write_line(const std::string& line) {
+  ssize_t n;
+  do {
+    n = ::write(fd_, line.data(), line.size());
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(line.size()) && !warned_.exchange(true)) {
+    std::cerr << "serve: warning: cannot append to " << path_.string() << ": "
+              << std::strerror(errno) << '\n';
+  }
+}
+
+}  // namespace serve

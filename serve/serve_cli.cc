@@ -1,0 +1,99 @@
+#include "serve/serve_cli.h"
+
+#include <cmath>
+
+#include "common/cli.h"
+#include "common/error.h"
+#include "common/number.h"
+#include "common/run_main.h"
+#include "serve/server.h"
+
+namespace po = boost::program_options;
+
+namespace serve {
+
+namespace {
+
+std::chrono::milliseconds seconds_flag(const po::variables_map& values, const char* name) {
+  double s = values[name].as<double>();
+  if (!(s > 0) || !std::isfinite(s)) {
+    throw common::UsageError(std::string("invalid --") + name + " " + common::format_number(s) +
+                             ": expected a positive number of seconds");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(std::ceil(s * 1000)));
+}
+
+int run(int argc, char** argv) {
+  common::ProgramInfo info;
+  info.name = "serve";
+  info.summary = "answer predictions over HTTP with a deployed model";
+  info.usage = "serve (--deploy-dir DIR | --model FILE) [--host 127.0.0.1] [--port 8765] [options]";
+  info.example = "serve --deploy-dir deploy --port 8765 --pid-file deploy/serve.pid";
+  info.epilogue =
+      "Endpoints: GET /health, GET /model, POST /predict (application/json: one object or an\n"
+      "array of objects; text/csv with a header row). SIGHUP reloads the model "
+      "(deploy-dir/current\n"
+      "or the --model file) without dropping requests; SIGTERM stops accepting, finishes the\n"
+      "requests under way and exits 0 (SIGINT: 130). Access log: <log-dir>/serve.log (JSONL).\n\n"
+      "Exit codes: 0 stopped by SIGTERM, 64 usage, 65 bad model document, 66 nothing deployed or\n"
+      "model missing, 74 I/O error, 75 port in use, 130 stopped by SIGINT.";
+  info.has_io = false;
+  common::Cli cli(info);
+  cli.options().add_options()("deploy-dir", po::value<std::string>(),
+                              "serve <DIR>/current (reloaded on SIGHUP)")(
+      "model", po::value<std::string>(), "serve this model document instead")(
+      "host", po::value<std::string>()->default_value("127.0.0.1"), "address to listen on")(
+      "port", po::value<int>()->default_value(8765), "port to listen on (0: any free port)")(
+      "pid-file", po::value<std::string>(), "write the pid here once serving; removed on exit")(
+      "threads", po::value<int>()->default_value(2), "I/O threads")(
+      "body-limit", po::value<std::uint64_t>()->default_value(8u << 20),
+      "largest request body in bytes (413 above)")(
+      "read-timeout", po::value<double>()->default_value(10),
+      "seconds for a started request to arrive whole (408)")(
+      "idle-timeout", po::value<double>()->default_value(30),
+      "seconds a kept-alive connection may wait idle")(
+      "drain-timeout", po::value<double>()->default_value(10),
+      "seconds requests under way get after SIGTERM");
+  if (!cli.parse(argc, argv)) return 0;
+  const po::variables_map& values = cli.values();
+
+  serve::ServerOptions options;
+  bool has_deploy = values.count("deploy-dir") > 0;
+  bool has_model = values.count("model") > 0;
+  if (has_deploy == has_model) {
+    throw common::UsageError(
+        "expected exactly one of --deploy-dir DIR and --model FILE (see serve --help)");
+  }
+  if (has_deploy) options.source.deploy_dir = values["deploy-dir"].as<std::string>();
+  if (has_model) options.source.model_file = values["model"].as<std::string>();
+  options.host = values["host"].as<std::string>();
+  int port = values["port"].as<int>();
+  if (port < 0 || port > 65535)
+    throw common::UsageError("invalid --port " + std::to_string(port) + ": expected 0-65535");
+  options.port = static_cast<unsigned short>(port);
+  if (values.count("pid-file")) options.pid_file = values["pid-file"].as<std::string>();
+  options.threads = values["threads"].as<int>();
+  if (options.threads < 1 || options.threads > 256) {
+    throw common::UsageError("invalid --threads " + std::to_string(options.threads) +
+                             ": expected 1-256");
+  }
+  options.body_limit = values["body-limit"].as<std::uint64_t>();
+  if (options.body_limit == 0)
+    throw common::UsageError("invalid --body-limit 0: expected a positive number of bytes");
+  options.read_timeout = seconds_flag(values, "read-timeout");
+  options.idle_timeout = seconds_flag(values, "idle-timeout");
+  options.drain_timeout = seconds_flag(values, "drain-timeout");
+  options.log_dir = cli.common().log_dir;
+  options.run_id = cli.common().run_id;
+
+  serve::Server server(std::move(options));
+  return server.run();
+}
+
+}  // namespace
+
+int serve_main(int argc, char** argv) {
+  return common::run_main("serve", [&] { return run(argc, argv); });
+}
+
+}  // namespace serve

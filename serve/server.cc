@@ -1,0 +1,206 @@
+#include "serve/server.h"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "serve/session.h"
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using tcp = boost::asio::ip::tcp;
+
+namespace serve {
+
+namespace {
+
+asio::ip::address parse_host(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec)
+    throw common::UsageError("invalid --host \"" + host +
+                             "\": expected an IP address such as 127.0.0.1");
+  return address;
+}
+
+[[noreturn]] void throw_listen_error(const std::string& where,
+                                     const boost::system::error_code& ec) {
+  std::string message = "cannot listen on " + where + ": " + ec.message();
+  if (ec == asio::error::address_in_use) throw common::TransientError(message);
+  throw common::IoError(message, ec.value());
+}
+
+std::string url_of(const asio::ip::address& address, unsigned short port) {
+  std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)),
+      log_(options_.log_dir, options_.run_id),
+      models_(load_served_model(options_.source)),
+      api_(models_),
+      registry_([this] { asio::post(strand_, [this] { finish(); }); }),
+      strand_(asio::make_strand(io_)),
+      acceptor_(strand_),
+      signals_(strand_, SIGTERM, SIGINT, SIGHUP),
+      drain_timer_(strand_),
+      retry_timer_(strand_) {
+  asio::ip::address address = parse_host(options_.host);
+  std::string where = options_.host + ":" + std::to_string(options_.port);
+  tcp::endpoint endpoint(address, options_.port);
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw_listen_error(where, ec);
+  port_ = acceptor_.local_endpoint().port();
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+  std::string url = url_of(acceptor_.local_endpoint().address(), port_);
+  std::shared_ptr<const ServedModel> model = models_.get();
+  asio::post(strand_, [this] {
+    accept();
+    wait_for_signal();
+  });
+  if (!options_.pid_file.empty()) {
+    common::write_file_atomically(options_.pid_file, std::to_string(::getpid()) + "\n");
+  }
+  log_.event("info", "start", "listening on " + url,
+             json::object{{"url", url},
+                          {"model_sha256", model->sha256},
+                          {"model", model->path},
+                          {"pid", ::getpid()},
+                          {"threads", options_.threads}});
+  std::cerr << "serve: listening on " << url << " (model " << model->sha256.substr(0, 12)
+            << ", pid " << ::getpid() << ")" << std::endl;
+  model.reset();
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (std::thread& t : threads) t.join();
+  registry_.detach();  // connections cut by a drain timeout go away with io_, unannounced
+
+  if (!options_.pid_file.empty()) {
+    // Only our own pid file: a newer service may have taken the name over.
+    try {
+      if (common::read_file(options_.pid_file) == std::to_string(::getpid()) + "\n") {
+        ::unlink(options_.pid_file.c_str());
+      }
+    } catch (const common::Error&) {
+    }
+  }
+  log_.event("info", "stop", "stopped", json::object{{"exit_code", exit_code_}}, "ok");
+  std::cerr << "serve: stopped" << std::endl;
+  return exit_code_;
+}
+
+void Server::accept() {
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (!ec) {
+          // Even while stopping: the connection may carry a request already sent.
+          std::make_shared<Session>(std::move(socket), api_, log_, options_, registry_)->start();
+          if (!stopping_) accept();
+          return;
+        }
+        if (stopping_ || ec == asio::error::operation_aborted) return;
+        // Out of descriptors or a similar passing shortage: wait a little instead of spinning.
+        log_.event("warning", "accept_failed", "cannot accept a connection: " + ec.message());
+        retry_timer_.expires_after(std::chrono::milliseconds(50));
+        retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec && !stopping_) accept();
+        });
+      });
+}
+
+void Server::wait_for_signal() {
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      reload();
+    } else if (stopping_) {
+      io_.stop();  // a second stop signal: do not wait for the drain
+      return;
+    } else {
+      begin_stop(signal == SIGINT ? 130 : 0);
+    }
+    wait_for_signal();
+  });
+}
+
+void Server::reload() {
+  asio::post(strand_, [this] {
+    std::string before = models_.get()->sha256;
+    try {
+      std::shared_ptr<const ServedModel> model = load_served_model(options_.source);
+      models_.set(model);
+      log_.event("info", "reload", "serving model " + model->sha256,
+                 json::object{{"model_sha256", model->sha256},
+                              {"previous_sha256", before},
+                              {"model", model->path}});
+    } catch (const common::Error& e) {
+      log_.event("error", "reload_failed",
+                 std::string("reload failed, still serving ") + before + ": " + e.what(),
+                 json::object{{"model_sha256", before}, {"error", e.what()}});
+      std::cerr << "serve: reload failed, still serving " << before.substr(0, 12) << ": "
+                << e.what() << std::endl;
+    }
+  });
+}
+
+void Server::stop() {
+  asio::post(strand_, [this] { begin_stop(0); });
+}
+
+void Server::begin_stop(int exit_code) {
+  if (stopping_) return;
+  stopping_ = true;
+  exit_code_ = exit_code;
+  // Connections the kernel has completed but we have not accepted yet would be reset by
+  // closing the acceptor: take them, so a request they already carry is answered.
+  boost::system::error_code ec;
+  acceptor_.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(asio::make_strand(io_));
+    acceptor_.accept(socket, ec);
+    if (!ec) std::make_shared<Session>(std::move(socket), api_, log_, options_, registry_)->start();
+  }
+  acceptor_.close(ec);
+  retry_timer_.cancel();
+  log_.event("info", "draining",
+             "stopped accepting; finishing " + std::to_string(registry_.size()) + " connections",
+             json::object{{"connections", registry_.size()}});
+  drain_timer_.expires_after(options_.drain_timeout);
+  drain_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    log_.event("warning", "drain_timeout",
+               "connections still open after the drain timeout; closing them",
+               json::object{{"connections", registry_.size()}});
+    io_.stop();
+  });
+  registry_.stop_all();  // calls finish() through the registry once no connection is left
+}
+
+void Server::finish() {
+  boost::system::error_code ignored;
+  drain_timer_.cancel();
+  signals_.cancel(ignored);
+  // Nothing is left to wait for: run() returns once these cancellations are delivered.
+}
+
+}  // namespace serve

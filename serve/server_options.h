@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "serve/served_model.h"
+
+namespace serve {
+
+// How the service listens, what it serves and how patient it is (docs/serve.md).
+struct ServerOptions {
+  std::string host = "127.0.0.1";          // IP address to bind (loopback by default)
+  unsigned short port = 8765;              // 0: any free port (see Server::port())
+  ModelSource source;                      // --deploy-dir or --model
+  std::filesystem::path pid_file;          // written once serving, removed on exit; "": none
+  std::filesystem::path log_dir = "logs";  // serve.log goes here
+  std::string run_id;                      // recorded in every log line
+  int threads = 2;                         // I/O threads answering requests
+  std::uint64_t body_limit = 8u << 20;     // larger request bodies get 413
+  std::chrono::milliseconds idle_timeout{
+      30000};  // a kept-alive connection with no request is closed
+  std::chrono::milliseconds read_timeout{10000};  // a started request must arrive whole (else 408);
+                                                  // also the limit for writing one response
+  std::chrono::milliseconds drain_timeout{
+      10000};  // after SIGTERM, in-flight requests get this long
+};
+
+}  // namespace serve

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tasks {
+
+// Where a deployment's prediction service listens.
+struct ServiceAddress {
+  std::string host = "127.0.0.1";  // IP address (serve --host)
+  int port = 8765;                 // serve --port
+  std::string url() const { return "http://" + host + ":" + std::to_string(port); }
+};
+
+// A service that runs for a deployment directory.
+struct RunningService {
+  pid_t pid = 0;
+  ServiceAddress address;
+};
+
+// The `serve` process of one deployment directory (docs/deploy.md):
+//   serve.pid    the service's pid, written by serve once it listens, removed when it stops
+//   serve.json   {"version":1,"pid":...,"host":...,"port":...,"url":...}, written by save
+//                when it starts the service (the address a later save reloads)
+//   serve.out    the service's stdout and stderr, appended
+class ServiceControl {
+ public:
+  // `deploy_dir` must be absolute (the service outlives this process and its cwd).
+  ServiceControl(std::filesystem::path deploy_dir, std::filesystem::path serve_binary)
+      : dir_(std::move(deploy_dir)), serve_binary_(std::move(serve_binary)) {}
+
+  std::filesystem::path pid_file() const { return dir_ / "serve.pid"; }
+  std::filesystem::path state_file() const { return dir_ / "serve.json"; }
+  std::filesystem::path output_file() const { return dir_ / "serve.out"; }
+
+  // The service serving this directory, when its pid is alive and is `serve --deploy-dir`
+  // this directory (a recycled pid is not mistaken for it), and serve.json says where.
+  std::optional<RunningService> running() const;
+
+  // Starts `serve --deploy-dir DIR` detached: its own session (a signal to the caller's
+  // process group does not reach it), stdin /dev/null, output appended to serve.out, no
+  // other inherited descriptor. Writes serve.json. Returns the pid, a child of this
+  // process until this process exits. Throws InternalError when the binary is missing.
+  pid_t start(const ServiceAddress& address, const std::filesystem::path& log_dir,
+              const std::string& run_id) const;
+
+  // Whether `pid` (started by start()) has exited; reaps it. `status` gets a description.
+  static bool child_exited(pid_t pid, std::string* status);
+
+  // Asks the service to reload deploy/current (SIGHUP).
+  static void reload(pid_t pid);
+
+  // SIGTERM, then SIGKILL after `grace`; returns once the process is gone. Removes
+  // serve.json when it names `pid`.
+  void stop(pid_t pid, std::chrono::milliseconds grace) const;
+
+  // The last `n` lines of serve.out (what the service said before failing).
+  std::string output_tail(std::size_t n) const;
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path serve_binary_;
+};
+
+// Whether a process with this pid exists and is not a zombie.
+bool process_alive(pid_t pid);
+
+// The `serve` program beside the running executable (/proc/self/exe's directory).
+std::filesystem::path serve_beside_self();
+
+}  // namespace tasks

@@ -1,0 +1,65 @@
+#include "serve/access_log.h"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "tests/support/test_util.h"
+
+namespace json = boost::json;
+
+TEST_CASE("a request is one JSON line with every log field", "[serve][log]") {
+  test_util::TempDir dir;
+  {
+    serve::AccessLog log(dir / "logs", "run-1");
+    serve::RequestRecord r;
+    r.method = "POST";
+    r.target = "/predict";
+    r.status = 400;
+    r.bytes_in = 12;
+    r.peer = "127.0.0.1:5";
+    log.request(r);
+  }
+  std::vector<std::string> lines = test_util::read_lines(dir / "logs/serve.log");
+  REQUIRE(lines.size() == 1);
+  json::object o = json::parse(lines[0]).as_object();
+  for (const char* key : {"run_id", "ts", "task", "level", "event", "msg", "git_sha", "input_paths",
+                          "output_paths", "metrics", "duration_s", "status"}) {
+    CHECK(o.contains(key));
+  }
+  CHECK(o["run_id"] == "run-1");
+  CHECK(o["task"] == "serve");
+  CHECK(o["event"] == "request");
+  CHECK(o["level"] == "warning");
+  CHECK(o["msg"] == "POST /predict 400");
+  CHECK(o["status"] == "running");
+  CHECK(o["metrics"].as_object()["http_status"] == 400);
+  CHECK(o["metrics"].as_object()["bytes_in"] == 12);
+}
+
+TEST_CASE("threads logging at once never tear a line", "[serve][log]") {
+  test_util::TempDir dir;
+  {
+    serve::AccessLog log(dir / "logs", "run-1");
+    std::string long_target(3000, 'x');
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        serve::RequestRecord r;
+        r.method = "GET";
+        r.target = long_target;
+        r.status = 200;
+        for (int i = 0; i < 200; ++i) log.request(r);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+  }
+  std::vector<std::string> lines = test_util::read_lines(dir / "logs/serve.log");
+  REQUIRE(lines.size() == 800);
+  for (const std::string& line : lines) {
+    boost::system::error_code ec;
+    json::parse(line, ec);
+    REQUIRE_FALSE(ec);
+  }
+}
