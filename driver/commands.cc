@@ -1,0 +1,115 @@
+#include "driver/commands.h"
+
+#include <boost/program_options/errors.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "common/hash_cache.h"
+#include "driver/dag_loader.h"
+#include "driver/driver_error.h"
+#include "driver/graph.h"
+#include "driver/graph_format.h"
+#include "driver/session.h"
+#include "driver/task_state.h"
+#include "driver/up_to_date.h"
+
+namespace driver {
+
+int exit_code_for(const std::exception& error) {
+  if (dynamic_cast<const ConfigError*>(&error) != nullptr)
+    return static_cast<int>(DriverExit::kConfig);
+  if (dynamic_cast<const common::UsageError*>(&error) != nullptr)
+    return static_cast<int>(DriverExit::kConfig);
+  if (dynamic_cast<const boost::program_options::error*>(&error) != nullptr) {
+    return static_cast<int>(DriverExit::kConfig);
+  }
+  if (dynamic_cast<const LockedError*>(&error) != nullptr)
+    return static_cast<int>(DriverExit::kLocked);
+  return static_cast<int>(DriverExit::kSoftware);
+}
+
+int validate_command(const DriverOptions& options) {
+  Session session = open_session(options);
+  std::size_t edges = 0;
+  for (const auto& needs : session.dag.needs) edges += needs.size();
+  std::cout << session.dag.path.string() << ": ok (" << session.dag.tasks.size() << " tasks, "
+            << edges << " dependencies)\n";
+  return 0;
+}
+
+int graph_command(const DriverOptions& options) {
+  Session session = open_session(options);
+  std::cout << (options.graph_format == GraphFormat::kMermaid ? format_mermaid(session.dag)
+                                                              : format_dot(session.dag));
+  return 0;
+}
+
+int status_command(const DriverOptions& options) {
+  Session session = open_session(options);
+  const Dag& dag = session.dag;
+  common::HashCache cache(session.state_dir / "hash_cache.json");
+  CachedFileHasher hasher(cache);
+  StateLog state(session.state_dir);
+  std::vector<Decision> plan = plan_tasks(dag, session.selected, session.forced, state, hasher);
+  try {
+    cache.save();  // only a cache: a read-only workdir must not fail `status`
+  } catch (const common::Error&) {
+  }
+  std::size_t width = 0;
+  for (std::size_t t = 0; t < dag.tasks.size(); ++t) {
+    if (session.selected[t]) width = std::max(width, dag.tasks[t].name.size());
+  }
+  std::size_t selected = 0;
+  std::size_t to_run = 0;
+  for (std::size_t t : topological_order(dag.needs)) {
+    if (!session.selected[t]) continue;
+    ++selected;
+    to_run += plan[t].run ? 1 : 0;
+    std::string name = dag.tasks[t].name;
+    name.resize(width, ' ');
+    std::cout << name << "  " << (plan[t].run ? "will run: " + plan[t].reason : plan[t].reason)
+              << '\n';
+  }
+  if (to_run == 0) {
+    std::cout << "all " << selected << " tasks up to date\n";
+  } else {
+    std::cout << to_run << " of " << selected << " tasks will run\n";
+  }
+  return 0;
+}
+
+int driver_main(int argc, const char* const* argv) {
+  // A closed stderr pipe must not kill the driver while it still has tasks to stop.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    std::optional<DriverOptions> options = parse_driver_options(argc, argv);
+    if (!options) return 0;
+    switch (options->command) {
+      case Subcommand::kRun:
+        return options->dry_run ? status_command(*options) : run_command(*options);
+      case Subcommand::kStatus:
+        return status_command(*options);
+      case Subcommand::kValidate:
+        return validate_command(*options);
+      case Subcommand::kGraph:
+        return graph_command(*options);
+      case Subcommand::kVerify:
+        return verify_command(*options);
+    }
+    return 0;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "driver: out of memory\n";
+    return static_cast<int>(DriverExit::kSoftware);
+  } catch (const common::Error& e) {
+    std::cerr << "driver: " << e.what() << '\n';
+    return exit_code_for(e);
+  } catch (const std::exception& e) {
+    int code = exit_code_for(e);
+    std::cerr << "driver: "
+              << (code == static_cast<int>(DriverExit::kSoftware) ? "internal error: " : "")
+              << e.what() << '\n';
+    return code;
+  }
+}
+
+}  // namespace driver
