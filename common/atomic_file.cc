@@ -24,6 +24,19 @@ std::string temp_prefix(const fs::path& target) {
   return "." + target.filename().string() + ".tmp-";
 }
 
+// Whether `pid` can still write its temp file. A zombie cannot: a writer killed together
+// with its parent stays one until init reaps it, and a rerun starting at once must not
+// take it for a live writer (found by bench/reliability/kill_anywhere.py).
+bool writer_alive(pid_t pid) {
+  // EPERM means the process exists but belongs to another user: it is alive too.
+  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  std::size_t paren = line.rfind(')');
+  return !(paren != std::string::npos && line.compare(paren, 3, ") Z") == 0);
+}
+
 void fsync_directory(const fs::path& dir) {
   int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;  // best effort: the rename itself already happened
@@ -70,8 +83,9 @@ void AtomicFile::flush() {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
+      int err = errno;
       buffer_.clear();
-      throw_system_error("cannot write", target_, errno);
+      throw_system_error("cannot write", target_, err);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
@@ -111,8 +125,8 @@ int remove_stale_temp_files(const fs::path& target) {
     // ".<name>.tmp-<pid>-<n>": a temp file whose writer is still alive is in use.
     std::string rest = name.substr(prefix.size());
     pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
-    if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) == 0) continue;
     if (pid == ::getpid()) continue;
+    if (pid > 0 && writer_alive(pid)) continue;
     if (::unlink(it->path().c_str()) == 0) ++removed;
   }
   return removed;

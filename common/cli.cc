@@ -78,8 +78,16 @@ bool Cli::parse(int argc, const char* const* argv) {
   po::options_description all;
   all.add(task_options_).add(common_options_);
   try {
-    // No positional arguments: anything that is not an option is an error.
-    po::store(po::command_line_parser(argc, argv).options(all).positional({}).run(), values_);
+    // No positional arguments: anything that is not an option is an error. No guessing
+    // either: by default Boost takes "--out" for "--output", which breaks the day an
+    // option with the same prefix is added, so only exact names are accepted.
+    po::store(po::command_line_parser(argc, argv)
+                  .options(all)
+                  .positional({})
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
+                  .run(),
+              values_);
     po::notify(values_);
   } catch (const po::error& e) {
     throw UsageError(std::string(e.what()) + " (see " + info_.name + " --help)");
@@ -97,7 +105,8 @@ bool Cli::parse(int argc, const char* const* argv) {
     return env_or(env, fallback);
   };
   common_.run_id = pick("run-id", "PIPELINE_RUN_ID", "");
-  if (common_.run_id.empty()) common_.run_id = generate_run_id();
+  // An empty environment variable counts as unset; an explicit `--run-id ""` is invalid.
+  if (common_.run_id.empty() && !values_.count("run-id")) common_.run_id = generate_run_id();
   validate_run_id(common_.run_id);
   common_.log_dir = pick("log-dir", "PIPELINE_LOG_DIR", "logs");
   common_.metrics_dir = pick("metrics-dir", "PIPELINE_METRICS_DIR", "metrics");

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace common {
@@ -18,7 +20,11 @@ std::string describe_byte(char c) {
   return hex;
 }
 
-std::string mib(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+// "64 MiB" for whole mebibytes, "1000-byte" otherwise (the limit is configurable).
+std::string limit_text(std::size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + "-byte";
+}
 
 }  // namespace
 
@@ -26,7 +32,9 @@ CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std:
     : name_(name.empty() ? path.string() : std::move(name)), options_(options) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
-  buffer_.resize(std::max<std::size_t>(options_.buffer_bytes, 4096));
+  // No floor: a tiny buffer is legitimate (tests and the fuzzer use one so that records
+  // straddle refills); it grows as records need.
+  buffer_.resize(std::max<std::size_t>(options_.buffer_bytes, 1));
   special_.fill(false);
   special_[static_cast<unsigned char>(options_.delimiter)] = true;
   special_['\n'] = true;
@@ -50,9 +58,10 @@ bool CsvReader::fill() {
   if (end_ == buffer_.size()) {
     if (buffer_.size() > options_.max_record_bytes) {
       throw CsvError(name_, next_line_,
-                     "record longer than the " + mib(options_.max_record_bytes) + " limit");
+                     "record longer than the " + limit_text(options_.max_record_bytes) + " limit");
     }
-    buffer_.resize(std::min(buffer_.size() * 2, options_.max_record_bytes + 1));
+    std::size_t cap = options_.max_record_bytes == SIZE_MAX ? SIZE_MAX : options_.max_record_bytes + 1;
+    buffer_.resize(std::min(buffer_.size() * 2, cap));
   }
   while (true) {
     ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
@@ -77,19 +86,17 @@ CsvReader::Scan CsvReader::scan_record() {
   std::size_t p = pos_;
   std::size_t line = next_line_;
   spans_.clear();
-  // Skip blank lines.
+  // Skip blank lines, and consume them at once: a long run of them must neither count
+  // toward the next record's size nor make the buffer grow.
   while (p < end_ && (data[p] == '\n' || data[p] == '\r')) {
-    if (data[p] == '\r' && p + 1 >= end_ && !eof_) return Scan::kNeedMore;
+    if (data[p] == '\r' && p + 1 >= end_ && !eof_) break;  // CRLF or lone CR? read on
     if (data[p] == '\r' && p + 1 < end_ && data[p + 1] == '\n') ++p;
     ++p;
     ++line;
   }
-  if (p >= end_) {
-    if (!eof_) return Scan::kNeedMore;
-    pos_ = p;
-    next_line_ = line;
-    return Scan::kEnd;
-  }
+  pos_ = p;
+  next_line_ = line;
+  if (p >= end_ || data[p] == '\r') return eof_ ? Scan::kEnd : Scan::kNeedMore;
   record_line_ = line;
   while (true) {
     if (p < end_ && data[p] == '"') {
@@ -148,7 +155,7 @@ CsvReader::Scan CsvReader::scan_record() {
   }
   if (p - pos_ > options_.max_record_bytes) {
     throw CsvError(name_, record_line_,
-                   "record longer than the " + mib(options_.max_record_bytes) + " limit");
+                   "record longer than the " + limit_text(options_.max_record_bytes) + " limit");
   }
   pos_ = p;
   next_line_ = line;

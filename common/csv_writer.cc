@@ -28,6 +28,8 @@ void CsvWriter::write_record(const std::vector<std::string_view>& fields) {
     if (i > 0) line_.push_back(delimiter_);
     append_csv_field(line_, fields[i], delimiter_);
   }
+  // A lone empty field written bare would be a blank line, which readers skip.
+  if (fields.size() == 1 && fields[0].empty()) line_ = "\"\"";
   line_.push_back('\n');
   file_.write(line_);
 }

@@ -12,7 +12,8 @@ namespace common {
 // (quotes doubled), so a plain field is written as is.
 void append_csv_field(std::string& out, std::string_view field, char delimiter);
 
-// Writes CSV records to an AtomicFile with minimal quoting and "\n" line ends.
+// Writes CSV records to an AtomicFile with minimal quoting and "\n" line ends. A record
+// of one empty field is written as "" so that it is not read back as a blank line.
 class CsvWriter {
  public:
   CsvWriter(AtomicFile& file, char delimiter = ',') : file_(file), delimiter_(delimiter) {}

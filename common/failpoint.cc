@@ -20,6 +20,12 @@ struct Failpoints {
 std::mutex mutex;
 Failpoints state;
 
+std::string trim(const std::string& text) {
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
+}
+
 void load_locked() {
   if (state.loaded) return;
   state.loaded = true;
@@ -30,8 +36,9 @@ void load_locked() {
   while (std::getline(items, item, ',')) {
     auto eq = item.find('=');
     if (eq == std::string::npos) continue;
-    std::string name = item.substr(0, eq);
-    int count = std::atoi(item.c_str() + eq + 1);
+    // "a=1, b=2" is easy to type in a shell: spaces around names do not count.
+    std::string name = trim(item.substr(0, eq));
+    int count = std::atoi(item.c_str() + eq + 1);  // atoi skips leading spaces itself
     state.remaining[name] = count;
     state.total[name] = count;
   }

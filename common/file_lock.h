@@ -8,7 +8,8 @@ namespace common {
 
 // An exclusive advisory lock (flock) on a lock file, held for the object's lifetime.
 // The lock is released by the kernel when the process dies, so a crash never leaves a
-// stale lock behind.
+// stale lock behind. The descriptor is O_CLOEXEC, so exec'd children do not hold it, but
+// a child made by fork() alone shares it until it closes fd().
 class FileLock {
  public:
   // Blocks until the lock on `path` (created if missing, with its parent directories) is

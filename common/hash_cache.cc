@@ -64,6 +64,8 @@ std::string HashCache::sha256(const std::filesystem::path& path) {
 }
 
 void HashCache::save() {
+  // A run killed while saving left its temp file beside the cache: nothing else removes it.
+  remove_stale_temp_files(cache_file_);
   if (!dirty_) return;
   json::object doc;
   for (const auto& [path, e] : entries_) {

@@ -18,7 +18,8 @@ class HashCache {
   // SHA-256 of `path`, from the cache when its stat matches. Throws like sha256_file.
   std::string sha256(const std::filesystem::path& path);
 
-  // Writes the cache atomically when it changed. Throws IoError.
+  // Writes the cache atomically when it changed, and removes a temp file a killed earlier
+  // save left beside it. Throws IoError.
   void save();
 
   // Files hashed (not served from the cache) since construction.

@@ -96,11 +96,25 @@ void update_manifest(const fs::path& runs_dir, const std::string& run_id,
     json::value existing = read_json_file(path);
     if (!existing.is_object()) throw DataError(path.string() + ": expected a JSON object");
     doc = std::move(existing.as_object());
+    // Refuse what this program would misread or break: another kind of file, a newer
+    // version, or a manifest whose "tasks" the edits below could not extend.
+    const json::value* format = doc.if_contains("format");
+    if (format == nullptr || !format->is_string() || format->as_string() != kManifestFormat) {
+      throw DataError(path.string() + ": not a run manifest (expected \"format\": \"" +
+                      kManifestFormat + "\")");
+    }
     const json::value* version = doc.if_contains("version");
-    if (version != nullptr && version->is_int64() && version->as_int64() > kManifestVersion) {
+    if (version == nullptr || !version->is_int64()) {
+      throw DataError(path.string() + ": expected an integer \"version\"");
+    }
+    if (version->as_int64() > kManifestVersion) {
       throw DataError(path.string() + ": manifest version " +
                       std::to_string(version->as_int64()) + " is newer than this program's (" +
                       std::to_string(kManifestVersion) + ")");
+    }
+    const json::value* tasks = doc.if_contains("tasks");
+    if (tasks == nullptr || !tasks->is_object()) {
+      throw DataError(path.string() + ": expected an object for \"tasks\"");
     }
   } else {
     doc["format"] = kManifestFormat;

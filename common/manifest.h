@@ -38,7 +38,8 @@ std::filesystem::path manifest_path(const std::filesystem::path& runs_dir, const
 // Reads runs/<run_id>/manifest.json (or an empty manifest skeleton), lets `edit` change
 // it, and writes it back atomically, all under an flock on runs/<run_id>/.lock so that the
 // processes of one run can each add their part. Throws DataError when the existing file
-// is not a manifest or has a newer version, IoError/OutputError when it cannot be written.
+// is not a manifest (not JSON, another "format", no integer "version", no "tasks" object)
+// or has a newer version, IoError/OutputError when it cannot be written.
 void update_manifest(const std::filesystem::path& runs_dir, const std::string& run_id,
                      const std::function<void(boost::json::object&)>& edit);
 

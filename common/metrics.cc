@@ -29,12 +29,25 @@ class Fd {
   int fd_;
 };
 
+// Appends `text`, in one write(2) unless the kernel cuts it short. Every writer holds the
+// flock, so finishing a short write with more calls is safe, and a write that fails half
+// way (disk full, file-size limit) is undone with ftruncate: no torn row is left behind.
 void write_all(int fd, const std::string& text, const std::filesystem::path& path) {
-  ssize_t n;
-  do {
-    n = ::write(fd, text.data(), text.size());
-  } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(text.size())) throw_system_error("cannot append to", path, errno);
+  struct stat st{};
+  off_t original = ::fstat(fd, &st) == 0 ? st.st_size : -1;
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      if (done > 0 && original >= 0 && ::ftruncate(fd, original) != 0) {
+        // Nothing more to do: the write error below is what the user needs.
+      }
+      throw_system_error("cannot append to", path, err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {

@@ -6,19 +6,66 @@
 
 namespace common {
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// For a number std::from_chars found out of range: whether it is too large (rather than
+// too small), from the decimal exponent of its first significant digit. Looking at the
+// exponent's sign alone is not enough: "0.000...1" has none and "1000...0e-5" is large.
+bool too_large(std::string_view text) {
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') ++i;
+  long long integer_digits = 0;  // digits before the point, from the first non-zero one
+  long long zeros_after_point = 0;
+  bool significant = false;
+  for (; i < text.size() && is_digit(text[i]); ++i) {
+    if (significant || text[i] != '0') {
+      significant = true;
+      ++integer_digits;
+    }
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && is_digit(text[i]); ++i) {
+      if (significant) continue;
+      if (text[i] == '0') {
+        ++zeros_after_point;
+      } else {
+        significant = true;
+      }
+    }
+  }
+  long long exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool negative = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    for (; i < text.size() && is_digit(text[i]); ++i) {
+      if (exponent < 1'000'000'000'000LL) exponent = exponent * 10 + (text[i] - '0');
+    }
+    if (negative) exponent = -exponent;
+  }
+  long long magnitude = integer_digits > 0 ? integer_digits - 1 : -(zeros_after_point + 1);
+  return magnitude + exponent >= 0;
+}
+
+}  // namespace
+
 std::optional<double> parse_number(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty() || text.front() == '+' || text.front() == ' ') return std::nullopt;
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    // One sign at most: from_chars would take the '-' of "+-1" as the sign.
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) return std::nullopt;
+  }
+  if (text.empty() || text.front() == ' ') return std::nullopt;
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
                                    std::chars_format::general);
   if (end != text.data() + text.size()) return std::nullopt;
   if (ec == std::errc::result_out_of_range) {
-    // Overflow gives ±inf; underflow (1e-400) rounds to zero.
+    // Overflow gives ±inf; underflow (1e-400) rounds to ±0.
     bool negative = text.front() == '-';
-    auto e = text.find_first_of("eE");
-    bool tiny = e != std::string_view::npos && e + 1 < text.size() && text[e + 1] == '-';
-    if (tiny) return negative ? -0.0 : 0.0;
+    if (!too_large(text)) return negative ? -0.0 : 0.0;
     return negative ? -std::numeric_limits<double>::infinity()
                     : std::numeric_limits<double>::infinity();
   }

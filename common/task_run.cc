@@ -4,6 +4,7 @@
 
 #include <future>
 #include <map>
+#include <new>
 
 #include <boost/json.hpp>
 
@@ -152,25 +153,42 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
 
     PendingHashes input_hashes = hash_in_background(options.inputs);
     TaskContext context(cli, log);
+    // A failure of the body, or of the bookkeeping after it, is logged and recorded in the
+    // manifest as "failed" with the exit code run_main will give, then rethrown to it.
+    auto record_failure = [&](int code, const std::string& message) {
+      log.log(Level::kError, "end", message, json::object{{"exit_code", code}}, "failed");
+      try {
+        record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
+                           nullptr, message);
+      } catch (const std::exception&) {
+        // The task's own error is what the user needs to see.
+      }
+    };
     TaskReport report;
     try {
       report = body(context);
+      log.set_paths(report.inputs, report.outputs);
+      append_metrics_row(options.metrics_dir, info.name, options.run_id, report.metric_columns,
+                         report.metric_values);
+      record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "",
+                         &input_hashes);
     } catch (const Error& e) {
-      int code = static_cast<int>(e.exit_code());
-      log.log(Level::kError, "end", e.what(), json::object{{"exit_code", code}}, "failed");
-      try {
-        record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
-                           nullptr, e.what());
-      } catch (const Error&) {
-        // The task's own error is what the user needs to see.
-      }
+      record_failure(static_cast<int>(e.exit_code()), e.what());
+      throw;
+    } catch (const boost::program_options::error& e) {
+      record_failure(static_cast<int>(ExitCode::kUsage),
+                     std::string(e.what()) + " (see " + info.name + " --help)");
+      throw;
+    } catch (const std::bad_alloc&) {
+      record_failure(static_cast<int>(ExitCode::kSoftware), "out of memory");
+      throw;
+    } catch (const std::exception& e) {
+      record_failure(static_cast<int>(ExitCode::kSoftware), std::string("internal error: ") + e.what());
+      throw;
+    } catch (...) {
+      record_failure(static_cast<int>(ExitCode::kSoftware), "internal error: unknown exception");
       throw;
     }
-    log.set_paths(report.inputs, report.outputs);
-    append_metrics_row(options.metrics_dir, info.name, options.run_id, report.metric_columns,
-                       report.metric_values);
-    record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "",
-                       &input_hashes);
     log.end("ok", report.metrics, report.summary);
     return 0;
   });
