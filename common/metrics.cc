@@ -10,24 +10,13 @@
 #include "common/csv_writer.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/unique_fd.h"
 
 namespace common {
 
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 // Appends `text`, in one write(2) unless the kernel cuts it short. Every writer holds the
 // flock, so finishing a short write with more calls is safe, and a write that fails half

@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/unique_fd.h"
 
 namespace bp = boost::process::v2;
 namespace fs = std::filesystem;
@@ -87,19 +88,7 @@ struct ChildSetup {
   }
 };
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = common::UniqueFd;
 
 std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<const char*> out;

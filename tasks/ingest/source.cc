@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/unique_fd.h"
 
 namespace tasks {
 
@@ -30,12 +31,11 @@ std::string percent_decode(std::string_view text) {
 }
 
 void fetch_file(const Source& source, const ByteSink& sink) {
-  int fd = ::open(source.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
-  std::unique_ptr<int, void (*)(int*)> guard(&fd, [](int* f) { ::close(*f); });
+  common::UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
   std::vector<char> buffer(1 << 20);
   while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       common::throw_system_error("cannot read", source.path, errno, common::FileRole::kInput);
