@@ -158,6 +158,10 @@ ReportResult make_report(const ReportOptions& options, const StepRunner& run_ste
       residuals, {"Residuals on the test rows (" + std::to_string(profile.rows_test) + ")",
                   "residual: actual - predicted " + model.target, "test rows"});
 
+  // run_task removes the temp files a killed run left beside --output; the charts are
+  // written beside it under their own names (found by bench/reliability/kill_anywhere.py).
+  common::remove_stale_temp_files(scatter);
+  common::remove_stale_temp_files(histogram);
   run_step("report.write", [&] {
     common::failpoint("report.write");
     common::write_file_atomically(scatter, scatter_svg_text);

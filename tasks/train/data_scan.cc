@@ -72,6 +72,11 @@ class Pass {
       throw common::DataError(reader.name() +
                               ": changed while train was reading it (the header differs)");
     }
+    if (columns.size() - 1 > kMaxDesignColumns) {
+      throw common::DataError(at(reader) + ": " + std::to_string(columns.size() - 1) +
+                              " feature columns: more than train's limit of " +
+                              std::to_string(kMaxDesignColumns) + " design columns");
+    }
     scan_.columns = std::move(columns);
     scan_.target = target_index;
     ++scan_.passes;
@@ -103,7 +108,7 @@ class Pass {
         continue;
       }
       ++scan_.rows_train;
-      if (!types_changed_) add_training_row(fields);
+      if (!types_changed_) add_training_row(reader, fields);
     }
     if (scan_.rows == 0) throw common::DataError(reader.name() + ": no data rows (header only)");
     if (types_changed_) {
@@ -135,6 +140,7 @@ class Pass {
     scan_.categories.clear();
     scan_.pairs.clear();
     layout_ = {};
+    categories_ = 0;
     index_.clear();
     types_changed_ = false;
     if (!scan_.types.empty()) set_up();
@@ -200,7 +206,8 @@ class Pass {
     return ok;
   }
 
-  void add_training_row(const std::vector<std::string_view>& fields) {
+  void add_training_row(const common::CsvReader& reader,
+                        const std::vector<std::string_view>& fields) {
     const std::size_t q = u_.size();
     for (std::size_t j = 0; j < q; ++j) {
       double uj = u_[j];
@@ -218,6 +225,7 @@ class Pass {
         index.emplace(std::string(value), id);
         scan_.categories[a].push_back(
             CategoryStats{std::string(value), 0, std::vector<double>(q, 0.0)});
+        if (++categories_ + layout_.numeric.size() > kMaxDesignColumns) too_wide(reader);
       } else {
         id = it->second;
       }
@@ -231,6 +239,21 @@ class Pass {
         ++scan_.pairs[DataScan::pair_key(a, b)][(std::uint64_t{ids_[a]} << 32) | ids_[b]];
       }
     }
+  }
+
+  // Checked as categories appear, so that a column holding an identifier stops the scan
+  // before the co-occurrence counts grow with the square of the categories.
+  [[noreturn]] void too_wide(const common::CsvReader& reader) const {
+    std::size_t most = 0;
+    for (std::size_t a = 1; a < scan_.categories.size(); ++a) {
+      if (scan_.categories[a].size() > scan_.categories[most].size()) most = a;
+    }
+    throw common::DataError(
+        at(reader) + ": more than train's limit of " + std::to_string(kMaxDesignColumns) +
+        " design columns: " + std::to_string(layout_.numeric.size()) + " numeric and " +
+        std::to_string(categories_) + " one-hot, the most from column \"" +
+        scan_.columns[layout_.categorical[most]] + "\" (" +
+        std::to_string(scan_.categories[most].size()) + " categories so far)");
   }
 
   // Mirrors the cross products and puts categories in byte order.
@@ -276,6 +299,7 @@ class Pass {
   std::vector<CategoryIndex> index_;
   std::vector<double> u_;
   std::vector<std::uint32_t> ids_;
+  std::size_t categories_ = 0;  // over every categorical column, in this pass
   bool types_changed_ = false;
   bool restarted_once_ = false;
 };
