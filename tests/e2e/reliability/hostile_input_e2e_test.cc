@@ -226,7 +226,7 @@ TEST_CASE("two hundred thousand categories: clean keeps them and train stops at 
   CHECK(end.at("metrics").at("schema").at(1).at("distinct") == 1000);
   CHECK(end.at("metrics").at("schema").at(1).at("distinct_capped") == true);
 
-  // Row 2583 of the data (line 2584) brings the 2048th training category: with the one
+  // Line 2584 brings the 2,048th training category (test rows bring none): with the one
   // numeric feature that is one design column too many.
   write_text(dir / "trained.pkl", "previous\n");
   auto train =
