@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <fstream>
 
+#include "common/background_sha256.h"
 #include "common/error.h"
+#include "common/sha256.h"
+#include "common/written_files.h"
 
 namespace fs = std::filesystem;
 
@@ -18,6 +21,9 @@ namespace common {
 namespace {
 
 constexpr std::size_t kBufferSize = 1 << 20;
+// Written-back ranges: every 8 MiB of a large file goes to the disk while the rest is
+// produced (sync_file_range(2), SYNC_FILE_RANGE_WRITE starts writeback without waiting).
+constexpr std::uint64_t kWritebackBytes = 8u << 20;
 std::atomic<unsigned> temp_counter{0};
 
 std::string temp_prefix(const fs::path& target) {
@@ -58,6 +64,7 @@ AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw_system_error("cannot create", target_, errno, FileRole::kOutput);
   buffer_.reserve(kBufferSize);
+  hash_ = std::make_unique<Sha256>();
 }
 
 AtomicFile::~AtomicFile() {
@@ -90,11 +97,30 @@ void AtomicFile::flush() {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  flushed_ += buffer_.size();
+  if (flushed_ - writeback_from_ >= kWritebackBytes) {
+    // Advisory: an error here shows again, and is reported, at fsync.
+    ::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                      static_cast<off_t>(flushed_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = flushed_;
+  }
+  // A full buffer means a large file: hash it on a second thread from now on.
+  if (background_hash_ == nullptr && buffer_.size() >= kBufferSize / 2) {
+    background_hash_ = std::make_unique<BackgroundSha256>(std::move(hash_));
+  }
+  if (background_hash_ != nullptr) {
+    std::string reuse = background_hash_->feed(std::move(buffer_));
+    buffer_ = std::move(reuse);
+    if (buffer_.capacity() < kBufferSize) buffer_.reserve(kBufferSize);
+  } else {
+    hash_->update(buffer_);
+  }
   buffer_.clear();
 }
 
 void AtomicFile::commit() {
   flush();
+  sha256_ = background_hash_ != nullptr ? background_hash_->finish() : hash_->hex_digest();
   if (::fsync(fd_) != 0) throw_system_error("cannot sync", target_, errno);
   if (::close(fd_) != 0) {
     fd_ = -1;
@@ -106,6 +132,7 @@ void AtomicFile::commit() {
   }
   committed_ = true;
   fsync_directory(target_.parent_path());
+  remember_written_sha256(target_, sha256_);
 }
 
 void write_file_atomically(const fs::path& target, std::string_view content) {

@@ -14,6 +14,7 @@
 #include "common/json_util.h"
 #include "common/sha256.h"
 #include "common/version.h"
+#include "common/written_files.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -23,7 +24,10 @@ namespace common {
 FileRecord describe_file(const fs::path& path) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot stat", path, errno, FileRole::kInput);
-  return FileRecord{path.string(), static_cast<std::uint64_t>(st.st_size), sha256_file(path)};
+  // A file this process has just written was hashed as it was written.
+  std::optional<std::string> written = written_sha256(path);
+  return FileRecord{path.string(), static_cast<std::uint64_t>(st.st_size),
+                    written ? *written : sha256_file(path)};
 }
 
 json::object to_json(const FileRecord& record) {

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/manifest.h"
+#include "common/sha256.h"
+#include "common/written_files.h"
 #include "common/run_main.h"
 #include "tests/support/test_util.h"
 #include "tests/unit/common/child_process.h"
@@ -84,6 +87,41 @@ TEST_CASE("large and small writes arrive in order", "[atomic_file]") {
     file.commit();
   }
   CHECK(test_util::read_text(dir / "out.bin") == expected);
+}
+
+TEST_CASE("commit knows the sha256 of what was written, small or large", "[atomic_file]") {
+  TempDir dir;
+  // Small files are hashed as they are flushed, large ones on a second thread: both must
+  // give the digest of the bytes on disk, and describe_file must use it.
+  for (std::size_t size : {std::size_t{0}, std::size_t{5}, std::size_t{3u << 20}}) {
+    std::string content;
+    for (std::size_t i = 0; i < size; ++i) content.push_back(static_cast<char>('a' + i * 7 % 26));
+    AtomicFile file(dir / "out.bin");
+    file.write(content.substr(0, size / 3));
+    file.write(content.substr(size / 3));
+    file.commit();
+    CHECK(file.sha256() == common::sha256_hex(content));
+    CHECK(common::written_sha256(dir / "out.bin") == file.sha256());
+    CHECK(common::describe_file(dir / "out.bin").sha256 == common::sha256_hex(content));
+  }
+}
+
+TEST_CASE("a file changed after commit is hashed again", "[atomic_file]") {
+  TempDir dir;
+  common::write_file_atomically(dir / "out.txt", "first");
+  REQUIRE(common::written_sha256(dir / "out.txt").has_value());
+  test_util::write_text(dir / "other.txt", "second, longer");
+  fs::rename(dir / "other.txt", dir / "out.txt");  // another inode
+  CHECK_FALSE(common::written_sha256(dir / "out.txt").has_value());
+  CHECK(common::describe_file(dir / "out.txt").sha256 == common::sha256_hex("second, longer"));
+  common::write_file_atomically(dir / "grows.txt", "abc");
+  {
+    std::FILE* f = std::fopen((dir / "grows.txt").c_str(), "a");  // same inode, new size
+    std::fputs("def", f);
+    std::fclose(f);
+  }
+  CHECK_FALSE(common::written_sha256(dir / "grows.txt").has_value());
+  CHECK(common::describe_file(dir / "grows.txt").sha256 == common::sha256_hex("abcdef"));
 }
 
 TEST_CASE("missing parent directories are created", "[atomic_file]") {
