@@ -3,6 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <bit>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +31,30 @@ std::string limit_text(std::size_t bytes) {
   return std::to_string(bytes) + "-byte";
 }
 
+// Bit i set when p[i] is `delimiter`, LF or CR, for the 64 bytes at p (all readable).
+std::uint64_t special_mask(const char* p, char delimiter) {
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi8(delimiter);
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, lf)),
+                               _mm_cmpeq_epi8(v, cr));
+    mask |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * k);
+  }
+  return mask;
+#else
+  std::uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i) {
+    char c = p[i];
+    mask |= static_cast<std::uint64_t>(c == delimiter || c == '\n' || c == '\r') << i;
+  }
+  return mask;
+#endif
+}
+
 }  // namespace
 
 CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std::string name)
@@ -34,11 +63,8 @@ CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std:
   if (fd_ < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
   // No floor: a tiny buffer is legitimate (tests and the fuzzer use one so that records
   // straddle refills); it grows as records need.
-  buffer_.resize(std::max<std::size_t>(options_.buffer_bytes, 1));
-  special_.fill(false);
-  special_[static_cast<unsigned char>(options_.delimiter)] = true;
-  special_['\n'] = true;
-  special_['\r'] = true;
+  capacity_ = std::max<std::size_t>(options_.buffer_bytes, 1);
+  buffer_.resize(capacity_ + kPadding);
 }
 
 CsvReader::~CsvReader() {
@@ -49,22 +75,24 @@ CsvReader::~CsvReader() {
 // reads more. Returns false when nothing more could be read (end of file).
 bool CsvReader::fill() {
   if (eof_) return false;
+  block_end_ = 0;  // the bytes move, and more arrive
   if (pos_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
     consumed_ += pos_;
     end_ -= pos_;
     pos_ = 0;
   }
-  if (end_ == buffer_.size()) {
-    if (buffer_.size() > options_.max_record_bytes) {
+  if (end_ == capacity_) {
+    if (capacity_ > options_.max_record_bytes) {
       throw CsvError(name_, next_line_,
                      "record longer than the " + limit_text(options_.max_record_bytes) + " limit");
     }
     std::size_t cap = options_.max_record_bytes == SIZE_MAX ? SIZE_MAX : options_.max_record_bytes + 1;
-    buffer_.resize(std::min(buffer_.size() * 2, cap));
+    capacity_ = std::min(capacity_ * 2, cap);
+    buffer_.resize(capacity_ + kPadding);
   }
   while (true) {
-    ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    ssize_t n = ::read(fd_, buffer_.data() + end_, capacity_ - end_);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw_system_error("cannot read", name_, errno, FileRole::kInput);
@@ -78,14 +106,40 @@ bool CsvReader::fill() {
   }
 }
 
-// Scans one record starting at pos_ without modifying the buffer. On kRecord, spans_ holds
+// The common case, the next special byte in the cached block, stays inline in the scan.
+inline std::size_t CsvReader::find_special(std::size_t p) {
+  if (p >= block_ && p < block_end_) {
+    std::uint64_t rest = mask_ >> (p - block_);
+    if (rest != 0) return p + static_cast<std::size_t>(std::countr_zero(rest));
+  }
+  return find_special_in_new_block(p);
+}
+
+std::size_t CsvReader::find_special_in_new_block(std::size_t p) {
+  while (true) {
+    if (p >= block_ && p < block_end_) {
+      std::uint64_t rest = mask_ >> (p - block_);
+      if (rest != 0) return p + static_cast<std::size_t>(std::countr_zero(rest));
+      p = block_end_;
+    }
+    if (p >= end_) return end_;
+    block_ = p;
+    block_end_ = std::min(p + 64, end_);
+    mask_ = special_mask(buffer_.data() + p, options_.delimiter);
+    // Bytes past end_ (the padding, or stale data) are not part of the file.
+    if (block_end_ - block_ < 64) mask_ &= (std::uint64_t{1} << (block_end_ - block_)) - 1;
+  }
+}
+
+// Scans one record starting at pos_ without modifying the buffer. On kRecord, fields_ holds
 // the fields and pos_/next_line_ have advanced past the record's line end.
 CsvReader::Scan CsvReader::scan_record() {
   const char* data = buffer_.data();
   const char delimiter = options_.delimiter;
   std::size_t p = pos_;
   std::size_t line = next_line_;
-  spans_.clear();
+  fields_.clear();
+  unescape_.clear();
   // Skip blank lines, and consume them at once: a long run of them must neither count
   // toward the next record's size nor make the buffer grow.
   while (p < end_ && (data[p] == '\n' || data[p] == '\r')) {
@@ -123,18 +177,19 @@ CsvReader::Scan CsvReader::scan_record() {
           ++p;
           continue;
         }
-        spans_.push_back({begin, stop, doubled});
+        if (doubled) unescape_.push_back(fields_.size());
+        fields_.emplace_back(data + begin, stop - begin);
         break;
       }
       if (p < end_ && data[p] != delimiter && data[p] != '\n' && data[p] != '\r') {
         throw CsvError(name_, line,
-                       "field " + std::to_string(spans_.size()) + ": unexpected " +
+                       "field " + std::to_string(fields_.size()) + ": unexpected " +
                            describe_byte(data[p]) + " after a closing quote");
       }
     } else {
       std::size_t begin = p;
-      while (p < end_ && !special_[static_cast<unsigned char>(data[p])]) ++p;
-      spans_.push_back({begin, p, false});
+      p = find_special(p);
+      fields_.emplace_back(data + begin, p - begin);
     }
     if (p >= end_) {
       if (!eof_) return Scan::kNeedMore;
@@ -175,20 +230,16 @@ bool CsvReader::next() {
     if (scan == Scan::kRecord) break;
     if (!fill()) eof_ = true;  // rescan with what is there, now knowing it is the end
   }
-  fields_.clear();
-  char* data = buffer_.data();
-  for (const Span& span : spans_) {
-    if (!span.unescape) {
-      fields_.emplace_back(data + span.begin, span.end - span.begin);
-      continue;
+  // Collapse doubled quotes in place; the result is shorter than the raw field.
+  for (std::size_t index : unescape_) {
+    std::string_view raw = fields_[index];
+    char* field = buffer_.data() + (raw.data() - buffer_.data());
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < raw.size(); ++r, ++w) {
+      field[w] = field[r];
+      if (field[r] == '"') ++r;
     }
-    // Collapse doubled quotes in place; the result is shorter than the raw field.
-    std::size_t w = span.begin;
-    for (std::size_t r = span.begin; r < span.end; ++r, ++w) {
-      data[w] = data[r];
-      if (data[r] == '"') ++r;
-    }
-    fields_.emplace_back(data + span.begin, w - span.begin);
+    fields_[index] = std::string_view(field, w);
   }
   return true;
 }

@@ -79,9 +79,11 @@ class CsvReader {
 
   // Reads the next record. Returns false at the end of the file. Throws CsvError on a
   // malformed record and IoError on a failed read. The views in fields() stay valid until
-  // the next call.
+  // the next call, and at least kReadablePastField bytes after the end of each can be read
+  // (so a caller may copy a short field with one fixed-size load).
   bool next();
 
+  static constexpr std::size_t kReadablePastField = 64;
   const std::vector<std::string_view>& fields() const { return fields_; }
   // Physical line (1-based) where the current record starts.
   std::size_t line() const { return record_line_; }
@@ -93,12 +95,19 @@ class CsvReader {
   enum class Scan { kRecord, kNeedMore, kEnd };
   Scan scan_record();
   bool fill();
+  // The first delimiter, LF or CR at or after `p`, or end_.
+  std::size_t find_special(std::size_t p);
+  std::size_t find_special_in_new_block(std::size_t p);
 
   std::string name_;
   CsvOptions options_;
   int fd_ = -1;
   bool eof_ = false;
+  // Readable bytes plus kPadding more, so that find_special() can load 64 bytes at a time
+  // near the end; capacity_ is the part reads fill.
+  static constexpr std::size_t kPadding = kReadablePastField;
   std::vector<char> buffer_;
+  std::size_t capacity_ = 0;
   std::size_t pos_ = 0;   // start of the unparsed data in buffer_
   std::size_t end_ = 0;   // end of the valid data in buffer_
   std::uint64_t consumed_ = 0;  // bytes dropped from the front of buffer_ so far
@@ -106,13 +115,12 @@ class CsvReader {
   std::size_t record_line_ = 0;
   bool at_start_ = true;
   std::vector<std::string_view> fields_;
-  struct Span {
-    std::size_t begin;
-    std::size_t end;
-    bool unescape;
-  };
-  std::vector<Span> spans_;
-  std::array<bool, 256> special_{};  // bytes that end an unquoted field
+  std::vector<std::size_t> unescape_;  // fields_ holding doubled quotes still to collapse
+  // find_special()'s cache: bit i of mask_ is set when buffer_[block_ + i] ends an unquoted
+  // field, for block_ <= i < block_end_ (fill() invalidates it).
+  std::size_t block_ = 0;
+  std::size_t block_end_ = 0;
+  std::uint64_t mask_ = 0;
 };
 
 }  // namespace common

@@ -1,6 +1,7 @@
 #include "tasks/clean/clean.h"
 
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <unordered_set>
 
@@ -13,42 +14,51 @@ namespace tasks {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+const char* skip_digits(const char* p, const char* end) {
+  while (p < end && is_digit(*p)) ++p;
+  return p;
+}
 
 // -?(0|[1-9][0-9]*)(\.[0-9]*)? with at most 15 significant digits and a magnitude that
-// append_number writes in fixed notation; `trimmed` drops trailing fraction zeros.
-bool plain_decimal(std::string_view text, std::string_view& trimmed) {
-  std::size_t i = 0;
-  std::size_t n = text.size();
-  if (i < n && text[i] == '-') ++i;
-  std::size_t int_begin = i;
-  while (i < n && is_digit(text[i])) ++i;
-  std::size_t int_digits = i - int_begin;
-  if (int_digits == 0 || int_digits > 16) return false;
-  if (int_digits > 1 && text[int_begin] == '0') return false;
-  std::size_t end = i;
-  std::size_t frac_digits = 0;
-  std::size_t leading_frac_zeros = 0;
-  if (i < n) {
-    if (text[i] != '.') return false;
-    ++i;
-    std::size_t frac_begin = i;
-    while (i < n && is_digit(text[i])) ++i;
-    if (i != n) return false;
-    std::size_t last = i;
-    while (last > frac_begin && text[last - 1] == '0') --last;
-    frac_digits = last - frac_begin;
-    end = frac_digits > 0 ? last : frac_begin - 1;
-    while (leading_frac_zeros < frac_digits && text[frac_begin + leading_frac_zeros] == '0') {
-      ++leading_frac_zeros;
-    }
+// append_number writes in fixed notation; `trimmed` drops trailing fraction zeros (and
+// the point when nothing is left after it). The hot path of clean: one pass, no parsing.
+[[gnu::always_inline]] inline bool plain_decimal(std::string_view text, std::string_view& trimmed) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* int_begin = begin != end && *begin == '-' ? begin + 1 : begin;
+  const char* point = skip_digits(int_begin, end);
+  std::size_t int_digits = static_cast<std::size_t>(point - int_begin);
+  if (int_digits - 1 >= 16) return false;  // none, or more than 16
+  bool int_is_zero = *int_begin == '0';
+  if (int_is_zero && int_digits > 1) return false;
+  if (point == end) {
+    if (int_digits > 15) return false;
+    trimmed = text;
+    return true;
   }
-  bool int_is_zero = int_digits == 1 && text[int_begin] == '0';
-  std::size_t significant = int_is_zero ? frac_digits - leading_frac_zeros : int_digits + frac_digits;
+  if (*point != '.') return false;
+  const char* frac_begin = point + 1;
+  if (skip_digits(frac_begin, end) != end) return false;
+  const char* last = end;
+  while (last > frac_begin && last[-1] == '0') --last;
+  std::size_t frac_digits = static_cast<std::size_t>(last - frac_begin);
+  if (frac_digits == 0) {
+    if (int_digits > 15) return false;
+    trimmed = std::string_view(begin, static_cast<std::size_t>(point - begin));
+    return true;
+  }
+  std::size_t significant = int_digits + frac_digits;
+  if (int_is_zero) {
+    const char* first = frac_begin;
+    while (*first == '0') ++first;  // stops before `last`: a nonzero digit is there
+    // Below 1e-6 append_number switches to scientific notation.
+    if (first - frac_begin >= 6) return false;
+    significant = static_cast<std::size_t>(last - first);
+  }
   if (significant > 15) return false;
-  // Below 1e-6 append_number switches to scientific notation.
-  if (int_is_zero && frac_digits > 0 && leading_frac_zeros >= 6) return false;
-  trimmed = text.substr(0, end);
+  trimmed = std::string_view(begin, static_cast<std::size_t>(last - begin));
   return true;
 }
 
@@ -172,6 +182,70 @@ FieldKind classify_number(std::string_view text, std::string* out) {
 
 namespace {
 
+// One output row, built with raw pointers (clean's hot path): room for the longest
+// possible row is made once per record, then fields are copied without size checks.
+// Fields must come from a CsvReader, which guarantees readable bytes past each one, so a
+// short field is copied with one 16-byte load and store.
+class RowBuilder {
+ public:
+  // Makes room for a row built from the fields of one record spanning `record_bytes`.
+  void start(std::size_t record_bytes, std::size_t fields) {
+    // Quoting at most doubles a field and adds two quotes; a number's shortest form takes
+    // at most 32 bytes; each field adds a delimiter; 16 bytes of slack for the last copy.
+    std::size_t bound = 2 * record_bytes + 34 * fields + 1 + 16;
+    if (buffer_.size() < bound) buffer_.resize(bound);
+    end_ = buffer_.data();
+  }
+  void put(char c) { *end_++ = c; }
+  void put(std::string_view field) {
+    static_assert(common::CsvReader::kReadablePastField >= 16);
+    if (field.size() <= 16) {
+      std::memcpy(end_, field.data(), 16);
+    } else {
+      std::memcpy(end_, field.data(), field.size());
+    }
+    end_ += field.size();
+  }
+  // A field as CSV, quoted when it holds the delimiter, a quote or a line end.
+  void put_csv(std::string_view field, char delimiter) {
+    for (char c : field) {
+      if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+        put('"');
+        for (char d : field) {
+          if (d == '"') put('"');
+          put(d);
+        }
+        put('"');
+        return;
+      }
+    }
+    put(field);
+  }
+  void put_number(double value) {
+    std::string text = common::format_number(value);
+    std::memcpy(end_, text.data(), text.size());
+    end_ += text.size();
+  }
+  std::string_view row() const { return {buffer_.data(), static_cast<std::size_t>(end_ - buffer_.data())}; }
+
+ private:
+  std::string buffer_;
+  char* end_ = nullptr;
+};
+
+FieldKind copy_number(std::string_view text, RowBuilder& row) {
+  std::string_view trimmed;
+  if (plain_decimal(text, trimmed)) [[likely]] {
+    row.put(trimmed);
+    return FieldKind::kFiniteNumber;
+  }
+  std::optional<double> value = common::parse_number(text);
+  if (!value) return FieldKind::kText;
+  if (!std::isfinite(*value)) return FieldKind::kNonFiniteNumber;
+  row.put_number(*value);
+  return FieldKind::kFiniteNumber;
+}
+
 // One pass over the input that writes the kept rows for the column types in `numeric`.
 // With `speculative`, the types are a guess (all numeric) that the pass corrects: when a
 // value proves a column categorical, writing stops (the output so far used the wrong
@@ -197,6 +271,8 @@ class WritePass {
     line.push_back('\n');
     out.write(line);
 
+    const common::NullTokens& nulls = options_.nulls;
+    RowBuilder row;
     bool writing = true;
     std::uint64_t rows_in = 0;
     std::uint64_t bad_rows = 0;
@@ -211,25 +287,28 @@ class WritePass {
         infer_only(fields, numeric);
         continue;
       }
-      line.clear();
       bool keep = true;
+      const char delimiter = options_.delimiter;
+      row.start(static_cast<std::size_t>(fields.back().data() + fields.back().size() -
+                                         fields.front().data()),
+                width);
       for (std::size_t c = 0; c < width; ++c) {
         std::string_view f = fields[c];
-        if (options_.nulls.contains(f)) {
+        if (nulls.contains(f)) {
           ++columns_[c].nulls;
           keep = false;
           continue;
         }
-        if (c > 0) line.push_back(options_.delimiter);
+        row.put(delimiter);  // the row's first one is dropped below
         if (!numeric[c]) {
-          common::append_csv_field(line, f, options_.delimiter);
+          row.put_csv(f, delimiter);
           continue;
         }
-        FieldKind kind = classify_number(f, &line);
-        if (kind == FieldKind::kNonFiniteNumber) {
+        FieldKind kind = copy_number(f, row);
+        if (kind == FieldKind::kNonFiniteNumber) [[unlikely]] {
           ++columns_[c].non_finite;
           keep = false;
-        } else if (kind == FieldKind::kText) {
+        } else if (kind == FieldKind::kText) [[unlikely]] {
           numeric[c] = false;  // only a speculative pass can meet this
           writing = false;
         }
@@ -243,10 +322,10 @@ class WritePass {
         continue;
       }
       for (std::size_t c = 0; c < width; ++c) {
-        if (!numeric[c] && distinct_[c].size() <= kDistinctCap) distinct_[c].emplace(fields[c]);
+        if (!numeric[c]) count_distinct(c, fields[c]);
       }
-      line.push_back('\n');
-      out.write(line);
+      row.put('\n');
+      out.write(row.row().substr(1));
       ++rows_out_;
     }
     result_.rows_in = rows_in;
@@ -281,6 +360,12 @@ class WritePass {
     rows_dropped_ = 0;
   }
 
+  void count_distinct(std::size_t column, std::string_view value) {
+    Distinct& seen = distinct_[column];
+    if (seen.size() > kDistinctCap || seen.find(value) != seen.end()) return;
+    seen.emplace(value);
+  }
+
   void infer_only(const std::vector<std::string_view>& fields, std::vector<char>& numeric) {
     for (std::size_t c = 0; c < fields.size(); ++c) {
       if (!numeric[c] || options_.nulls.contains(fields[c])) continue;
@@ -292,7 +377,13 @@ class WritePass {
   CleanResult& result_;
   std::vector<std::string> names_;
   std::vector<ColumnSummary> columns_;
-  std::vector<std::unordered_set<std::string>> distinct_;
+  // Distinct values of the categorical columns, looked up without a copy of the value.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Distinct = std::unordered_set<std::string, Hash, std::equal_to<>>;
+  std::vector<Distinct> distinct_;
   std::uint64_t rows_out_ = 0;
   std::uint64_t rows_dropped_ = 0;
 };
