@@ -1,6 +1,7 @@
 #include "common/number.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 
@@ -49,9 +50,42 @@ bool too_large(std::string_view text) {
   return magnitude + exponent >= 0;
 }
 
+// Clinger's fast path: "-?digits(.digits)?" with at most 15 digits in all is a whole
+// number below 2^53 divided by a power of ten up to 1e15, both exact doubles, so one
+// correctly rounded division gives the correctly rounded value, as from_chars would.
+// Returns false for anything else (exponents, more digits, other characters).
+bool parse_plain_decimal(std::string_view text, double& value) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char* p = text.data();
+  const char* end = p + text.size();
+  bool negative = p != end && *p == '-';
+  p += negative;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  const char* int_begin = p;
+  for (; p != end && is_digit(*p); ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  if (p == int_begin) return false;  // a number starts with a digit here (".5" takes the slow path)
+  int fraction = 0;
+  if (p != end) {
+    if (*p != '.') return false;
+    for (++p; p != end && is_digit(*p); ++p, ++fraction) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    }
+    if (p != end) return false;
+    digits += fraction;
+  }
+  if (digits > 15) return false;
+  double magnitude = static_cast<double>(mantissa) / kPowers[fraction];
+  value = negative ? -magnitude : magnitude;
+  return true;
+}
+
 }  // namespace
 
 std::optional<double> parse_number(std::string_view text) {
+  double plain = 0;
+  if (parse_plain_decimal(text, plain)) return plain;
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
     // One sign at most: from_chars would take the '-' of "+-1" as the sign.

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -45,6 +46,35 @@ TEST_CASE("whole decimal fields parse as numbers", "[number]") {
     std::optional<double> value = parse_number(c.text);
     REQUIRE(value.has_value());
     CHECK(same_bits(*value, c.value));
+  }
+}
+
+TEST_CASE("plain decimals parse to the same bits as std::from_chars", "[number]") {
+  // parse_number takes a shortcut for short plain decimals: it must agree with the full
+  // algorithm on every digit count, point position and sign, and at the 15-digit edge.
+  std::uint64_t state = 88172645463325252ull;
+  auto rnd = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    std::string text = rnd() % 2 ? "-" : "";
+    std::size_t digits = 1 + rnd() % 17;
+    std::size_t point = rnd() % (digits + 1);  // == digits: no point
+    for (std::size_t d = 0; d < digits; ++d) {
+      if (d == point && d > 0) text.push_back('.');
+      text.push_back(static_cast<char>('0' + rnd() % 10));
+    }
+    double expected = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+    REQUIRE(ec == std::errc());
+    REQUIRE(end == text.data() + text.size());
+    std::optional<double> value = parse_number(text);
+    INFO(text);
+    REQUIRE(value.has_value());
+    REQUIRE(same_bits(*value, expected));
   }
 }
 
