@@ -1,16 +1,21 @@
-// Driver benchmark: the wall time of no-op runs and the driver's overhead per task.
+// Driver benchmark: the wall time of the project's pipeline on the housing data (a full
+// run and a no-op run), of no-op runs, and the driver's overhead per task.
 //
-//   driver_bench [--driver PATH] [--repeat N]
+//   driver_bench [--driver PATH] [--repeat N] [--housing CSV]
 //
 // Builds throwaway projects under $TMPDIR and times the real `driver` binary (by default
 // the one beside this program): wall clock, and the CPU time (user + system, from wait4)
 // of the driver and what it ran, which a loaded machine does not inflate. The overhead
 // per task compares a run of 200 trivial tasks (`true`, one at a time) with spawning the
-// same 200 processes directly. The full 5-task housing run is measured with the task
-// programs (docs/BENCHMARKS.md).
+// same 200 processes directly. The housing runs use the project's dag.json, schema,
+// template and notes with the real task programs beside the driver, save deploying to a
+// real service on a free port (stopped at the end); without the housing file (default
+// ../shared/data/housing.csv beside the source tree) they are skipped with a message.
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +106,40 @@ std::string dag_text(int n, bool files) {
   return text + "\n]}\n";
 }
 
+// A TCP port nobody listens on now.
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The project's pipeline in `project`: dag.json (save told to use `port`), the approved
+// schema, the report template and notes from the source tree, and `housing` as
+// data/raw.csv.
+void make_housing_project(const fs::path& project, const fs::path& housing, int port) {
+  fs::path source = PIPELINE_SOURCE_DIR;
+  fs::create_directories(project / "data");
+  fs::copy_file(housing, project / "data" / "raw.csv");
+  fs::copy_file(source / "data" / "schema.json", project / "data" / "schema.json");
+  fs::copy(source / "templates", project / "templates", fs::copy_options::recursive);
+  fs::copy(source / "notes", project / "notes", fs::copy_options::recursive);
+  std::ifstream in(source / "dag.json");
+  std::string dag((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string save = "\"--output\", \"flask_api_running.txt\"";
+  std::size_t at = dag.find(save);
+  if (at == std::string::npos) throw std::runtime_error("dag.json: save's --output not found");
+  dag.insert(at + save.size(), ", \"--port\", \"" + std::to_string(port) + "\"");
+  write(project / "dag.json", dag);
+}
+
 struct Stats {
   double median = 0;  // wall ms
   double min = 0;     // wall ms
@@ -130,13 +169,49 @@ void print(const char* what, Stats s) {
   std::printf("%-44s %9.2f ms wall [min %.2f]  %8.2f ms CPU\n", what, s.median, s.min, s.cpu);
 }
 
+// The project's dag.json on the housing data: every task forced (a full run), then
+// nothing to do.
+void bench_housing(const fs::path& driver, const fs::path& housing, const fs::path& root,
+                   int repeat) {
+  if (!fs::exists(housing)) {
+    std::printf("housing runs skipped: no %s (use --housing PATH)\n", housing.c_str());
+    return;
+  }
+  fs::path project = root / "housing";
+  int port = free_port();
+  make_housing_project(project, housing, port);
+  auto stop_service = [&] {
+    run({(driver.parent_path() / "save").string(), "--stop", "--output", "flask_api_running.txt",
+         "--port", std::to_string(port)},
+        project / "work");
+  };
+  try {
+    if (run({driver.string(), "run"}, project) != 0) {
+      throw std::runtime_error("the housing run failed; see " + (project / "logs").string());
+    }
+    print("housing: full 5-task run, forced (save live)", measure(repeat, [&] {
+            if (run({driver.string(), "run", "--force"}, project) != 0) {
+              throw std::runtime_error("a forced housing run failed");
+            }
+          }));
+    print("housing: no-op run, 5 tasks up to date",
+          measure(repeat, [&] { run({driver.string(), "run"}, project); }));
+  } catch (...) {
+    stop_service();
+    throw;
+  }
+  stop_service();
+}
+
 int bench(int argc, char** argv) {
   fs::path driver = common::self_executable().parent_path() / "driver";
+  fs::path housing = fs::path(PIPELINE_SOURCE_DIR) / ".." / "shared" / "data" / "housing.csv";
   int repeat = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--driver") driver = fs::absolute(argv[i + 1]);
     if (flag == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
+    if (flag == "--housing") housing = fs::absolute(argv[i + 1]);
   }
   if (!fs::exists(driver)) {
     std::fprintf(stderr, "driver_bench: no driver at %s (use --driver PATH)\n", driver.c_str());
@@ -146,6 +221,7 @@ int bench(int argc, char** argv) {
   fs::remove_all(root);
   std::printf("driver benchmark: %s, %u cores, median of %d runs\n", driver.c_str(),
               std::thread::hardware_concurrency(), repeat);
+  bench_housing(driver, housing.lexically_normal(), root, repeat);
 
   // A 5-task file pipeline, up to date: what `driver` costs when there is nothing to do.
   fs::path five = root / "five";
