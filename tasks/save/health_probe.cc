@@ -1,58 +1,94 @@
 #include "tasks/save/health_probe.h"
 
-#include <curl/curl.h>
-
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <memory>
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 namespace json = boost::json;
 
 namespace tasks {
 
 namespace {
 
-std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
-  std::string* body = static_cast<std::string*>(out);
-  if (body->size() > (1u << 20)) return 0;  // a health answer is small: stop a runaway body
-  body->append(data, size * count);
-  return size * count;
+struct HostPort {
+  std::string host;
+  std::string port;
+};
+
+// "http://127.0.0.1:8765" or "http://[::1]:8765" -> host and port; nothing for another form.
+std::optional<HostPort> split_url(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) return std::nullopt;
+  std::string rest = url.substr(scheme.size());
+  std::size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon + 1 == rest.size()) return std::nullopt;
+  std::string host = rest.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return HostPort{host, rest.substr(colon + 1)};
 }
 
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
+// Runs GET `target` against `where` within `timeout`; returns the error, if any.
+beast::error_code get(const HostPort& where, const std::string& target,
+                      std::chrono::milliseconds timeout, http::response<http::string_body>& response) {
+  asio::io_context io;
+  asio::ip::tcp::resolver resolver(io);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(where.host, where.port, ec);  // a local, numeric address
+  if (ec) return ec;
+  beast::tcp_stream stream(io);
+  stream.expires_after(timeout);  // covers connect, write and read
+  http::request<http::empty_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, where.host + ":" + where.port);
+  request.set(http::field::connection, "close");
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1u << 20);  // a health answer is small: stop a runaway body
+  stream.async_connect(endpoints, [&](beast::error_code connected, const auto&) {
+    if (connected) {
+      ec = connected;
+      return;
+    }
+    http::async_write(stream, request, [&](beast::error_code written, std::size_t) {
+      if (written) {
+        ec = written;
+        return;
+      }
+      http::async_read(stream, buffer, parser, [&](beast::error_code read, std::size_t) { ec = read; });
+    });
+  });
+  io.run();
+  if (!ec) response = parser.release();
+  return ec;
+}
 
 }  // namespace
 
 HealthAnswer probe_health(const std::string& url, std::chrono::milliseconds timeout) {
-  static const bool initialized = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   HealthAnswer answer;
-  std::unique_ptr<CURL, CurlDeleter> curl(initialized ? curl_easy_init() : nullptr);
-  if (!curl) {
-    answer.problem = "cannot initialize libcurl";
-    return answer;
-  }
-  std::string body;
+  std::optional<HostPort> where = split_url(url);
   std::string target = url + "/health";
-  char error[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl.get(), CURLOPT_URL, target.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
-  CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) {
-    answer.problem = *error != '\0' ? error : curl_easy_strerror(code);
+  if (!where) {
+    answer.problem = "not an http://HOST:PORT address: " + url;
     return answer;
   }
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status != 200) {
-    answer.problem = "HTTP " + std::to_string(status) + " from " + target;
+  http::response<http::string_body> response;
+  if (beast::error_code ec = get(*where, "/health", timeout, response)) {
+    answer.problem = ec == beast::error::timeout
+                         ? "no answer from " + target + " within " + std::to_string(timeout.count()) + " ms"
+                         : "cannot reach " + target + ": " + ec.message();
     return answer;
   }
+  if (response.result_int() != 200) {
+    answer.problem = "HTTP " + std::to_string(response.result_int()) + " from " + target;
+    return answer;
+  }
+  const std::string& body = response.body();
   boost::system::error_code ec;
   json::value doc = json::parse(body, ec);
   const json::object* o = ec ? nullptr : doc.if_object();

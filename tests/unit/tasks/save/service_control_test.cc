@@ -1,5 +1,7 @@
 #include "tasks/save/service_control.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -59,5 +61,32 @@ TEST_CASE("a health probe of a closed port reports the problem instead of throwi
                                                    std::chrono::milliseconds(500));
   CHECK_FALSE(answer.ok);
   CHECK(answer.model_sha256.empty());
-  CHECK_FALSE(answer.problem.empty());
+  CHECK(answer.problem ==
+        "cannot reach http://127.0.0.1:" + std::to_string(port) + "/health: Connection refused");
+}
+
+TEST_CASE("a health probe of a service that never answers gives up at its timeout",
+          "[save][service]") {
+  // A socket that listens but never accepts: the connection completes in the kernel's
+  // backlog and the request is never answered.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0);
+  REQUIRE(::listen(fd, 4) == 0);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+  std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  tasks::HealthAnswer answer = tasks::probe_health(url, std::chrono::milliseconds(200));
+  ::close(fd);
+  CHECK_FALSE(answer.ok);
+  CHECK(answer.problem == "no answer from " + url + "/health within 200 ms");
+}
+
+TEST_CASE("a health probe of a malformed address says so", "[save][service]") {
+  tasks::HealthAnswer answer = tasks::probe_health("127.0.0.1", std::chrono::milliseconds(200));
+  CHECK_FALSE(answer.ok);
+  CHECK(answer.problem == "not an http://HOST:PORT address: 127.0.0.1");
 }
