@@ -63,8 +63,16 @@ CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std:
   if (fd_ < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
   // No floor: a tiny buffer is legitimate (tests and the fuzzer use one so that records
   // straddle refills); it grows as records need.
-  capacity_ = std::max<std::size_t>(options_.buffer_bytes, 1);
-  buffer_.resize(capacity_ + kPadding);
+  allocate(std::max<std::size_t>(options_.buffer_bytes, 1));
+}
+
+// A buffer of `capacity` readable bytes (keeping the first end_) plus zeroed padding.
+void CsvReader::allocate(std::size_t capacity) {
+  std::unique_ptr<char[]> bigger = std::make_unique_for_overwrite<char[]>(capacity + kPadding);
+  if (buffer_ != nullptr) std::memcpy(bigger.get(), buffer_.get(), end_);
+  std::memset(bigger.get() + capacity, 0, kPadding);
+  buffer_ = std::move(bigger);
+  capacity_ = capacity;
 }
 
 CsvReader::~CsvReader() {
@@ -77,7 +85,7 @@ bool CsvReader::fill() {
   if (eof_) return false;
   block_end_ = 0;  // the bytes move, and more arrive
   if (pos_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+    std::memmove(buffer_.get(), buffer_.get() + pos_, end_ - pos_);
     consumed_ += pos_;
     end_ -= pos_;
     pos_ = 0;
@@ -88,11 +96,10 @@ bool CsvReader::fill() {
                      "record longer than the " + limit_text(options_.max_record_bytes) + " limit");
     }
     std::size_t cap = options_.max_record_bytes == SIZE_MAX ? SIZE_MAX : options_.max_record_bytes + 1;
-    capacity_ = std::min(capacity_ * 2, cap);
-    buffer_.resize(capacity_ + kPadding);
+    allocate(std::min(capacity_ * 2, cap));
   }
   while (true) {
-    ssize_t n = ::read(fd_, buffer_.data() + end_, capacity_ - end_);
+    ssize_t n = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw_system_error("cannot read", name_, errno, FileRole::kInput);
@@ -125,7 +132,7 @@ std::size_t CsvReader::find_special_in_new_block(std::size_t p) {
     if (p >= end_) return end_;
     block_ = p;
     block_end_ = std::min(p + 64, end_);
-    mask_ = special_mask(buffer_.data() + p, options_.delimiter);
+    mask_ = special_mask(buffer_.get() + p, options_.delimiter);
     // Bytes past end_ (the padding, or stale data) are not part of the file.
     if (block_end_ - block_ < 64) mask_ &= (std::uint64_t{1} << (block_end_ - block_)) - 1;
   }
@@ -134,7 +141,7 @@ std::size_t CsvReader::find_special_in_new_block(std::size_t p) {
 // Scans one record starting at pos_ without modifying the buffer. On kRecord, fields_ holds
 // the fields and pos_/next_line_ have advanced past the record's line end.
 CsvReader::Scan CsvReader::scan_record() {
-  const char* data = buffer_.data();
+  const char* data = buffer_.get();
   const char delimiter = options_.delimiter;
   std::size_t p = pos_;
   std::size_t line = next_line_;
@@ -221,7 +228,7 @@ bool CsvReader::next() {
   if (at_start_) {
     while (end_ < 3 && fill()) {
     }
-    if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    if (end_ >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
     at_start_ = false;
   }
   while (true) {
@@ -233,7 +240,7 @@ bool CsvReader::next() {
   // Collapse doubled quotes in place; the result is shorter than the raw field.
   for (std::size_t index : unescape_) {
     std::string_view raw = fields_[index];
-    char* field = buffer_.data() + (raw.data() - buffer_.data());
+    char* field = buffer_.get() + (raw.data() - buffer_.get());
     std::size_t w = 0;
     for (std::size_t r = 0; r < raw.size(); ++r, ++w) {
       field[w] = field[r];

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,7 +107,9 @@ class CsvReader {
   // Readable bytes plus kPadding more, so that find_special() can load 64 bytes at a time
   // near the end; capacity_ is the part reads fill.
   static constexpr std::size_t kPadding = kReadablePastField;
-  std::vector<char> buffer_;
+  // Not zero-filled: a 1 MiB buffer for a small file touches only the pages read into.
+  std::unique_ptr<char[]> buffer_;
+  void allocate(std::size_t capacity);
   std::size_t capacity_ = 0;
   std::size_t pos_ = 0;   // start of the unparsed data in buffer_
   std::size_t end_ = 0;   // end of the valid data in buffer_

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
+#include <memory>
 
 #include "common/error.h"
 
@@ -61,9 +61,11 @@ std::string sha256_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
   Sha256 hash;
-  std::vector<char> buffer(1 << 20);
+  // Not zero-filled: a small file touches only the pages it is read into.
+  constexpr std::size_t kBlock = 1 << 20;
+  std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);
   while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    ssize_t n = ::read(fd, buffer.get(), kBlock);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -71,7 +73,7 @@ std::string sha256_file(const std::filesystem::path& path) {
       throw_system_error("cannot read", path, err, FileRole::kInput);
     }
     if (n == 0) break;
-    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    hash.update(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
   }
   ::close(fd);
   return hash.hex_digest();

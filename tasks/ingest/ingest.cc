@@ -25,15 +25,12 @@ std::unique_ptr<common::AtomicFile> fetch_once(const IngestOptions& options, con
                                                IngestResult& result) {
   common::failpoint("ingest.read");
   auto file = std::make_unique<common::AtomicFile>(options.output);
+  // The output's own hash comes from the AtomicFile at commit.
   common::Sha256 source_hash;
-  common::Sha256 output_hash;
   std::uint64_t fetched = 0;
   std::unique_ptr<Gunzip> gunzip;
   bool first = true;
-  auto write_output = [&](std::string_view data) {
-    output_hash.update(data);
-    file->write(data);
-  };
+  auto write_output = [&](std::string_view data) { file->write(data); };
   fetch(source, options.fetch, [&](std::string_view data) {
     if (first && !data.empty()) {
       first = false;
@@ -60,7 +57,6 @@ std::unique_ptr<common::AtomicFile> fetch_once(const IngestOptions& options, con
   }
   result.source_bytes = fetched;
   result.source_sha256 = source_hash.hex_digest();
-  result.output_sha256 = output_hash.hex_digest();
   result.decompressed = gunzip != nullptr;
   result.bytes_written = file->size();
   return file;
@@ -95,6 +91,7 @@ IngestResult ingest(const IngestOptions& options, common::TaskContext& context) 
     common::failpoint("ingest.write");
     file->commit();
   });
+  result.output_sha256 = file->sha256();
   return result;
 }
 

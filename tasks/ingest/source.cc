@@ -33,15 +33,16 @@ std::string percent_decode(std::string_view text) {
 void fetch_file(const Source& source, const ByteSink& sink) {
   common::UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
-  std::vector<char> buffer(1 << 20);
+  constexpr std::size_t kBlock = 1 << 20;
+  std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);  // not zeroed
   while (true) {
-    ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    ssize_t n = ::read(fd.get(), buffer.get(), kBlock);
     if (n < 0) {
       if (errno == EINTR) continue;
       common::throw_system_error("cannot read", source.path, errno, common::FileRole::kInput);
     }
     if (n == 0) return;
-    sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    sink(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
   }
 }
 
