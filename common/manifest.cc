@@ -127,6 +127,9 @@ void update_manifest(const fs::path& runs_dir, const std::string& run_id,
     doc["tasks"] = json::object();
   }
   edit(doc);
+  // A process of this run killed while writing left its temp file here (pids that still
+  // run are spared; the lock keeps this run's other writers out meanwhile).
+  remove_stale_temp_files(path);
   write_file_atomically(path, to_pretty_json(doc));
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "common/cli.h"
 #include "common/hash_cache.h"
 #include "common/log.h"
@@ -314,6 +315,14 @@ int run_command(const DriverOptions& options) {
     log.warn("lock_takeover", "took over the lock of " + dag.workdir.string() + " left by pid " +
                                   std::to_string(stale->pid) + " (run " + stale->run_id +
                                   "), which is gone");
+    // A driver killed while writing its manifest left the temp file in its own runs/<id>/,
+    // which no later run writes: remove it now (kept while a pid still runs).
+    try {
+      common::validate_run_id(stale->run_id);
+      common::remove_stale_temp_files(common::manifest_path(session.runs_dir, stale->run_id));
+    } catch (const common::Error&) {
+      // A holder record naming no valid run id names no manifest either.
+    }
   }
   // Signals are caught from here on: an interrupt while planning stops the run cleanly.
   ProcessRunner runner;

@@ -164,6 +164,8 @@ void StateLog::append(const std::string& task, const TaskRecord& record) {
 }
 
 void StateLog::compact_if_needed() {
+  // A driver killed while compacting left its temp file beside the log; no append removes it.
+  common::remove_stale_temp_files(path_);
   if (lines_ <= 3 * records_.size() || lines_ < 50) return;
   std::string text = header_line();
   for (const auto& [task, record] : records_) text += record_line(task, record);

@@ -53,7 +53,9 @@ class StateLog {
   void append(const std::string& task, const TaskRecord& record);
 
   // Rewrites the log with only the latest records (atomically) once it holds more than
-  // three times as many lines. Throws IoError/OutputError.
+  // three times as many lines. First removes the temp files a driver killed while
+  // compacting left beside the log (common::remove_stale_temp_files), whether or not it
+  // compacts. Throws IoError/OutputError.
   void compact_if_needed();
 
   const std::filesystem::path& path() const { return path_; }

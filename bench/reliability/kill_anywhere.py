@@ -8,19 +8,23 @@ kill lands while earlier outputs are being replaced. Half the kills come at a mo
 over a whole run's duration, the other half within 50 ms of a chosen task's start, so that
 every phase is hit however loaded the machine is. The victim is the driver (and then, in
 half of those trials, its orphaned tasks as well, as an OOM killer or `kill -9 -PGID`
-would; in the other half they run on) or one of its tasks. After each kill:
+would; in the other half they run on, and the checks wait for them, found by their
+working directory) or one of its tasks. After each kill:
 
   * every output is absent, its version before the run, or byte-identical to the output
     of an uninterrupted run on the same data (never partial or corrupt);
   * the run manifests, .state/tasks.jsonl, every log and deploy/history.jsonl parse line
     by line; deploy/current names a stored model whose bytes match its sha256;
-  * the next driver run exits 0, leaves no temp file, and its outputs are byte-identical
-    to an uninterrupted run's; the run after that has nothing to do.
+  * the next driver run exits 0, leaves no temp file under work/ or runs/ (it removes the
+    ones the kill left), its outputs are byte-identical to an uninterrupted run's, and
+    deploy/history.jsonl's last line names the model deploy/current points at; the run
+    after that has nothing to do.
 
-Prints the trial count and failures; a failing trial keeps its workspace for inspection.
+Prints the trial count and failures; a failing trial (or one that raised) keeps its
+workspace for inspection and prints its path and the problems found.
 
-  bench/reliability/kill_anywhere.py --trials 500            # the full run
-  bench/reliability/kill_anywhere.py --trials 30 --seed 7    # the CI-sized run
+  bench/reliability/kill_anywhere.py --trials 500 --seed 500  # the full run
+  bench/reliability/kill_anywhere.py --trials 30 --seed 7     # the CI-sized run (ctest's)
 """
 import argparse
 import csv
@@ -34,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUTS = ["raw.csv", "clean.csv", "trained.pkl", "flask_api_running.txt", "report.md",
@@ -88,7 +93,7 @@ def process_table():
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             table[int(entry)] = (int(fields[1]), int(fields[19]))
-        except (FileNotFoundError, ProcessLookupError, IndexError):
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             continue
     return table
 
@@ -117,7 +122,7 @@ def alive(processes):
                 with open(f"/proc/{pid}/stat") as f:
                     if f.read().rsplit(")", 1)[1].split()[0] == "Z":
                         continue
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
             result.append((pid, start))
     return result
@@ -139,6 +144,20 @@ def wait_for_task(proc, task, timeout):
             return True
         time.sleep(0.002)
     return False
+
+
+def processes_in(ws):
+    """(pid, start time) of every live process whose working directory is inside `ws`: the
+    tasks of a killed driver, including one it started after `descendants` looked."""
+    found = []
+    for pid, (_, start) in process_table().items():
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            continue
+        if cwd == ws or cwd.startswith(ws + os.sep):
+            found.append((pid, start))
+    return alive(found)
 
 
 def wait_gone(processes, timeout):
@@ -211,11 +230,139 @@ def state_problems(ws):
     return problems
 
 
-def temp_files(ws, top="work"):
+def temp_files(ws):
+    """Temp files (and deploy/.current.tmp-<pid> symlinks) under work/ and runs/."""
     found = []
-    for dirpath, _, files in os.walk(os.path.join(ws, top)):
-        found += [os.path.join(dirpath, n) for n in files if ".tmp-" in n]
+    for top in ("work", "runs"):
+        for dirpath, dirs, files in os.walk(os.path.join(ws, top)):
+            found += [os.path.join(dirpath, n) for n in files + dirs if ".tmp-" in n]
     return found
+
+
+def deploy_problems(ws):
+    """After a completed run: the history's last change names the model current points at."""
+    deploy = os.path.join(ws, "work", "deploy")
+    current = os.path.join(deploy, "current")
+    if not os.path.lexists(current):
+        return ["deploy/current missing after a completed run"]
+    sha = os.path.basename(os.readlink(current))[:-len(".json")]
+    last = None
+    for line in (read(os.path.join(deploy, "history.jsonl")) or b"").split(b"\n"):
+        try:
+            last = json.loads(line).get("sha256", last)
+        except ValueError:
+            continue
+    if last != sha:
+        return [f"deploy/history.jsonl's last change names {last}, deploy/current {sha}"]
+    return []
+
+
+class Trials:
+    """The trials' settings and tallies."""
+
+    def __init__(self, args, driver, dag_text, expected, max_delay):
+        self.args = args
+        self.driver = driver
+        self.dag_text = dag_text
+        self.expected = expected  # modified -> the outputs of an uninterrupted run
+        self.max_delay = max_delay
+        self.rng = random.Random(args.seed)
+        self.kills = {"driver": 0, "driver+tasks": 0, "task": 0, "none": 0}
+        self.during = {}   # task -> kills that happened while it ran
+        self.victims = {}  # task -> times it was the one killed
+        self.left_by_kills = {"work": 0, "runs": 0}  # temp files a kill left, rerun removed
+
+    def kill(self, proc, ws):
+        """Kills the driver, the driver and its tasks, or one task at a random moment; returns
+        what was killed."""
+        rng = self.rng
+        # Half the kills come at a moment drawn over the whole run; the other half while a
+        # chosen task runs, so that every phase is hit however loaded the machine is.
+        if rng.random() < 0.5:
+            time.sleep(rng.uniform(0, self.max_delay))
+        else:
+            wait_for_task(proc, rng.choice(TASKS), 30)
+            time.sleep(rng.uniform(0, 0.05))
+        family = descendants(proc.pid)
+        running = sorted({program_of(pid) for pid, _ in family} - {""})
+        target = "driver" if not family or rng.random() < 0.4 else "task"
+        if target == "driver" and family and rng.random() < 0.5:
+            target = "driver+tasks"
+        victim = rng.choice(family)[0] if target == "task" else proc.pid
+        victim_name = program_of(victim) if target == "task" else "driver"
+        try:
+            if proc.poll() is not None:
+                raise ProcessLookupError  # the run was over (a zombie would take the signal)
+            os.kill(victim, signal.SIGKILL)
+            if target == "driver+tasks":
+                proc.wait()  # dead, it starts no task after this: kill every one it started
+                for pid, _ in alive(family) + processes_in(ws):
+                    os.kill(pid, signal.SIGKILL)
+            self.kills[target] += 1
+            for name in running:
+                self.during[name] = self.during.get(name, 0) + 1
+            if target == "task":
+                self.victims[victim_name] = self.victims.get(victim_name, 0) + 1
+        except ProcessLookupError:
+            self.kills["none"] += 1
+            target = "none"
+        return target
+
+    def run(self, trial, ws):
+        """One trial in the fresh workspace `ws`: returns what was killed and the problems."""
+        modified = trial % 2 == 1
+        expected = self.expected[modified]
+        make_workspace(os.path.dirname(ws), os.path.basename(ws), self.dag_text)
+        problems = []
+        if modified:
+            started = time.monotonic()
+            r = run_driver(self.driver, ws)
+            if not self.args.max_delay:  # follow the machine's load: a full run's time
+                self.max_delay = max(self.max_delay, 1.2 * (time.monotonic() - started))
+            if r.returncode != 0:
+                problems.append("the preparing run failed: " + r.stderr.decode()[-2000:])
+            append_row(ws)
+        before = snapshot(ws)
+        proc = subprocess.Popen([self.driver, "run", "--dag", os.path.join(ws, "dag.json")],
+                                cwd=ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=CLEAN_ENV)
+        target = self.kill(proc, ws)
+        proc.wait()
+        # Orphans of a killed driver run on in their own process groups: let them finish
+        # (they are short) before looking, as a user's next run would meet them. Found by
+        # their working directory, also a task the driver started just before it died.
+        orphans = processes_in(ws)
+        if not wait_gone(orphans, 60):
+            problems.append("tasks still running 60 s after the kill: "
+                            + ", ".join(str(p) for p, _ in alive(orphans)))
+            for pid, _ in alive(orphans):
+                os.kill(pid, signal.SIGKILL)
+
+        after_kill = snapshot(ws)
+        problems += state_problems(ws)
+        for path in temp_files(ws):
+            self.left_by_kills[os.path.relpath(path, ws).split(os.sep)[0]] += 1
+        for name in OUTPUTS:
+            now = after_kill[name]
+            if now is not None and now not in (before[name], expected[name]):
+                problems.append(f"{name}: after the kill neither the previous nor a complete"
+                                f" version ({len(now)} bytes)")
+        rerun = run_driver(self.driver, ws)
+        if rerun.returncode != 0:
+            problems.append("the next driver run failed: " + rerun.stderr.decode()[-2000:])
+        final = snapshot(ws)
+        for name in OUTPUTS:
+            if final[name] != expected[name]:
+                problems.append(f"{name}: differs from an uninterrupted run after the rerun")
+        problems += state_problems(ws)
+        if rerun.returncode == 0:
+            problems += deploy_problems(ws)
+        problems += [f"temp file left after the rerun: {p}" for p in temp_files(ws)]
+        again = run_driver(self.driver, ws)
+        if again.returncode != 0 or b"nothing to do" not in again.stderr:
+            problems.append("the run after the rerun was not a no-op: "
+                            + again.stderr.decode()[-2000:])
+        return target, problems
 
 
 def main():
@@ -228,7 +375,6 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep every trial's workspace")
     args = parser.parse_args()
     driver = os.path.join(args.bin, "driver")
-    rng = random.Random(args.seed)
     with open(os.path.join(ROOT, "tests", "data", "kill_dag.json")) as f:
         dag_text = f.read()
 
@@ -245,91 +391,16 @@ def main():
             return 1
         expected[modified] = snapshot(ws)
         shutil.rmtree(ws)
-    max_delay = args.max_delay or reference_time * 1.2
+    trials = Trials(args, driver, dag_text, expected, args.max_delay or reference_time * 1.2)
 
     failures = 0
-    kills = {"driver": 0, "driver+tasks": 0, "task": 0, "none": 0}
-    during = {}   # task -> kills that happened while it ran
-    victims = {}  # task -> times it was the one killed
-    stale_manifests = 0
     started_all = time.monotonic()
     for trial in range(args.trials):
-        modified = trial % 2 == 1
-        ws = make_workspace(parent, f"trial-{trial}", dag_text)
-        problems = []
-        if modified:
-            started = time.monotonic()
-            r = run_driver(driver, ws)
-            if not args.max_delay:  # follow the machine's load: a full run's time
-                max_delay = max(max_delay, 1.2 * (time.monotonic() - started))
-            if r.returncode != 0:
-                problems.append("the preparing run failed: " + r.stderr.decode()[-2000:])
-            append_row(ws)
-        before = snapshot(ws)
-        proc = subprocess.Popen([driver, "run", "--dag", os.path.join(ws, "dag.json")], cwd=ws,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=CLEAN_ENV)
-        # Half the kills come at a moment drawn over the whole run; the other half while a
-        # chosen task runs, so that every phase is hit however loaded the machine is.
-        if rng.random() < 0.5:
-            time.sleep(rng.uniform(0, max_delay))
-        else:
-            wait_for_task(proc, rng.choice(TASKS), 30)
-            time.sleep(rng.uniform(0, 0.05))
-        family = descendants(proc.pid)
-        running = sorted({program_of(pid) for pid, _ in family} - {""})
-        target = "driver" if not family or rng.random() < 0.4 else "task"
-        if target == "driver" and family and rng.random() < 0.5:
-            target = "driver+tasks"
-        victim = rng.choice(family)[0] if target == "task" else proc.pid
-        victim_name = program_of(victim) if target == "task" else "driver"
+        ws = os.path.join(parent, f"trial-{trial}")
         try:
-            if proc.poll() is not None:
-                raise ProcessLookupError  # the run was over (a zombie would take the signal)
-            os.kill(victim, signal.SIGKILL)
-            if target == "driver+tasks":
-                for pid, _ in alive(family):
-                    os.kill(pid, signal.SIGKILL)
-            kills[target] += 1
-            for name in running:
-                during[name] = during.get(name, 0) + 1
-            if target == "task":
-                victims[victim_name] = victims.get(victim_name, 0) + 1
-        except ProcessLookupError:
-            kills["none"] += 1
-            target = "none"
-        proc.wait()
-        # Orphans of a killed driver run on in their own process groups: let them finish
-        # (they are short) before looking, as a user's next run would meet them.
-        if not wait_gone(family, 60):
-            problems.append("tasks still running 60 s after the kill: "
-                            + ", ".join(str(p) for p, _ in alive(family)))
-            for pid, _ in alive(family):
-                os.kill(pid, signal.SIGKILL)
-
-        after_kill = snapshot(ws)
-        problems += state_problems(ws)
-        for name in OUTPUTS:
-            now = after_kill[name]
-            if now is not None and now not in (before[name], expected[modified][name]):
-                problems.append(f"{name}: after the kill neither the previous nor a complete version"
-                                f" ({len(now)} bytes)")
-        rerun = run_driver(driver, ws)
-        if rerun.returncode != 0:
-            problems.append("the next driver run failed: " + rerun.stderr.decode()[-2000:])
-        final = snapshot(ws)
-        for name in OUTPUTS:
-            if final[name] != expected[modified][name]:
-                problems.append(f"{name}: differs from an uninterrupted run after the rerun")
-        problems += state_problems(ws)
-        problems += [f"temp file left after the rerun: {p}" for p in temp_files(ws)]
-        # A killed run's manifest temp file stays in runs/<its id>/, which no later run
-        # writes again: counted, not a failure (runs/ holds records, not outputs).
-        stale_manifests += len(temp_files(ws, "runs"))
-        again = run_driver(driver, ws)
-        if again.returncode != 0 or b"nothing to do" not in again.stderr:
-            problems.append("the run after the rerun was not a no-op: "
-                            + again.stderr.decode()[-2000:])
+            target, problems = trials.run(trial, ws)
+        except Exception:  # a failure of the trial itself keeps the workspace as well
+            target, problems = "?", ["the trial raised:\n" + traceback.format_exc()]
         if problems:
             failures += 1
             print(f"trial {trial}: FAILED ({target} killed); workspace kept: {ws}")
@@ -339,15 +410,19 @@ def main():
             shutil.rmtree(ws)
         sys.stdout.flush()
     elapsed = time.monotonic() - started_all
+    kills, during, victims, left = trials.kills, trials.during, trials.victims, trials.left_by_kills
     print(f"kill-anywhere: {args.trials} trials, {failures} failed "
           f"(killed: {kills['driver']} driver alone, {kills['driver+tasks']} driver and its tasks, "
           f"{kills['task']} a task, {kills['none']} after the run ended); "
           f"reference run {reference_time:.3f} s, trials {elapsed:.1f} s")
     print("  kills while running: " + ", ".join(f"{k} {during.get(k, 0)}" for k in TASKS)
           + "; tasks killed: " + ", ".join(f"{k} {victims.get(k, 0)}" for k in TASKS)
-          + f"; manifest temp files left in killed runs' runs/<id>/: {stale_manifests}")
+          + f"; temp files left by kills and removed by the rerun: {left['work']} in work/,"
+          f" {left['runs']} in runs/")
     if failures == 0 and not args.keep:
         shutil.rmtree(parent)
+    elif failures:
+        print(f"workspaces kept under {parent}")
     return 1 if failures else 0
 
 

@@ -69,6 +69,12 @@ void DeployStore::point_current_at(const std::string& sha256) {
   }
 }
 
+int DeployStore::remove_stale_temp_links() const {
+  // ".current.tmp-<pid>" has the shape of an AtomicFile temp of "current": the same rule
+  // removes it once its pid no longer runs.
+  return common::remove_stale_temp_files(current_link());
+}
+
 void DeployStore::append_history(const HistoryEntry& entry) {
   json::object line{{"ts", entry.ts},           {"run_id", entry.run_id},
                     {"action", entry.action},   {"sha256", entry.sha256},

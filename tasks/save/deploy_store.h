@@ -37,8 +37,14 @@ class DeployStore {
   // The sha256 current points at, or nullopt when nothing is deployed.
   std::optional<std::string> current() const;
 
-  // Atomically re-points current at models/<sha256>.json (which must exist).
+  // Atomically re-points current at models/<sha256>.json (which must exist), through a
+  // symlink .current.tmp-<pid> renamed over current.
   void point_current_at(const std::string& sha256);
+
+  // Removes the .current.tmp-<pid> symlinks of saves that were killed before renaming
+  // them (pid gone or a zombie, as common::remove_stale_temp_files). Returns how many.
+  // Never throws. Call it holding the lock.
+  int remove_stale_temp_links() const;
 
   // Appends one line to history.jsonl with a single write(2).
   void append_history(const HistoryEntry& entry);

@@ -38,7 +38,10 @@ namespace {
 void write_marker(const SaveOptions& options, common::TaskContext& context,
                   const std::string& text) {
   if (options.marker.empty()) return;
-  context.with_retry("save.marker", [&] { common::write_file_atomically(options.marker, text); });
+  context.with_retry("save.marker", [&] {
+    common::failpoint("save.marker");
+    common::write_file_atomically(options.marker, text);
+  });
 }
 
 std::string short_sha(const std::string& sha) { return sha.substr(0, 12); }
@@ -133,15 +136,17 @@ ServiceOutcome bring_up(const ServiceControl& control, const SaveOptions& option
 }
 
 // Points current back at `previous` ("" = nothing) after a failed deployment, and has a
-// running service reload it. Best effort: the original error is what the user needs.
+// running service reload it (unless `reload` is false: --no-serve never touches it). Best
+// effort: the original error is what the user needs.
 void restore_current(DeployStore& store, const ServiceControl& control, const std::string& previous,
-                     common::TaskContext& context) {
+                     common::TaskContext& context, bool reload = true) {
   try {
     if (previous.empty()) {
       ::unlink(store.current_link().c_str());
     } else {
       store.point_current_at(previous);
     }
+    if (!reload) return;
     if (std::optional<RunningService> running = control.running())
       ServiceControl::reload(running->pid);
   } catch (const common::Error& e) {
@@ -185,6 +190,46 @@ void deploy_to_service(const SaveOptions& options, DeployStore& store, const std
   result.marker_text = service_marker(result.url, sha);
 }
 
+// `e` again with `message`, keeping its exit code and whether it is transient.
+[[noreturn]] void rethrow_with_message(const common::Error& e, const std::string& message) {
+  if (const auto* io = dynamic_cast<const common::IoError*>(&e))
+    throw common::IoError(message, io->error_number());
+  if (dynamic_cast<const common::OutputError*>(&e) != nullptr) throw common::OutputError(message);
+  if (e.transient()) throw common::TransientError(message);
+  throw common::InternalError(message);
+}
+
+// Appends the history line of a change of current from `previous` to `sha` (under the
+// retry policy, failpoint "save.history"). When it cannot, the change is undone, so that
+// the history always knows the model current names (a rollback walks it): current is put
+// back at `previous` (a service that was told of the change reloads it), and the error
+// says so.
+void record_or_undo(const SaveOptions& options, DeployStore& store, const HistoryEntry& entry,
+                    common::TaskContext& context) {
+  try {
+    context.with_retry("save.history", [&] {
+      common::failpoint("save.history");
+      store.append_history(entry);
+    });
+  } catch (const common::Error& e) {
+    restore_current(store, control_for(options), entry.previous, context,
+                    options.serve != ServeMode::kNoServe);
+    rethrow_with_message(
+        e, (entry.action == "rollback" ? "the rollback to model " : "the deploy of model ") +
+               short_sha(entry.sha256) + " could not be recorded in " +
+               (store.dir() / "history.jsonl").string() + ": " + e.what() + "; " +
+               store.current_link().string() +
+               (entry.previous.empty() ? " is not set"
+                                       : " points back at " + short_sha(entry.previous)));
+  }
+}
+
+// The sha256 of the last change history.jsonl records ("" when none).
+std::string last_recorded(const DeployStore& store) {
+  std::vector<HistoryEntry> history = store.history();
+  return history.empty() ? std::string() : history.back().sha256;
+}
+
 }  // namespace
 
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context) {
@@ -193,6 +238,7 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
       model_from_json(common::parse_json(document, options.model.string()), options.model.string());
   DeployStore store(options.deploy_dir);
   common::FileLock lock(store.lock_path());
+  store.remove_stale_temp_links();
 
   SaveResult result;
   std::optional<std::string> current = store.current();
@@ -220,10 +266,21 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
   result.sha256 = sha;
   deploy_to_service(options, store, sha, result.previous, context, result);
   if (current != sha) {
+    record_or_undo(
+        options, store,
+        {common::rfc3339_now(), context.options().run_id, "deploy", sha, result.previous}, context);
+  } else if (std::string recorded = last_recorded(store); recorded != sha) {
+    // A save killed between re-pointing current and appending its line left a deploy the
+    // history does not know, and a rollback from it would find nothing: record it now.
     context.with_retry("save.history", [&] {
+      common::failpoint("save.history");
       store.append_history(
-          {common::rfc3339_now(), context.options().run_id, "deploy", sha, result.previous});
+          {common::rfc3339_now(), context.options().run_id, "deploy", sha, recorded});
     });
+    context.log().info("history_repaired",
+                       "recorded the deploy of model " + short_sha(sha) +
+                           ", which a killed save had left out of the history",
+                       json::object{{"sha256", sha}, {"previous_sha256", recorded}});
   }
   write_marker(options, context, result.marker_text);
   return result;
@@ -232,6 +289,7 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
 SaveResult rollback_model(const SaveOptions& options, common::TaskContext& context) {
   DeployStore store(options.deploy_dir);
   common::FileLock lock(store.lock_path());
+  store.remove_stale_temp_links();
   std::optional<std::string> current = store.current();
   if (!current) throw common::DataError(options.deploy_dir.string() + ": nothing is deployed");
   std::optional<std::string> target = store.rollback_target(*current);
@@ -248,10 +306,9 @@ SaveResult rollback_model(const SaveOptions& options, common::TaskContext& conte
   result.sha256 = *target;
   result.previous = *current;
   deploy_to_service(options, store, *target, *current, context, result);
-  context.with_retry("save.history", [&] {
-    store.append_history(
-        {common::rfc3339_now(), context.options().run_id, "rollback", *target, *current});
-  });
+  record_or_undo(options, store,
+                 {common::rfc3339_now(), context.options().run_id, "rollback", *target, *current},
+                 context);
   write_marker(options, context, result.marker_text);
   return result;
 }
@@ -272,6 +329,7 @@ SaveResult stop_service(const SaveOptions& options, common::TaskContext& context
   }
   if (!options.marker.empty()) {
     context.with_retry("save.marker", [&] {
+      common::failpoint("save.marker");
       if (::unlink(options.marker.c_str()) != 0 && errno != ENOENT) {
         common::throw_system_error("cannot remove", options.marker, errno,
                                    common::FileRole::kOutput);

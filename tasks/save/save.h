@@ -44,19 +44,24 @@ struct SaveResult {
 // otherwise reloads it with SIGHUP, and waits until /health reports the model; each try
 // under the retry policy with the "save.serve" failpoint), appends to the history, and
 // writes the marker. Store steps run under the retry policy with the "save.deploy"
-// failpoint. The deploy directory is locked for the whole change. When the service does
-// not come up: TransientError (75), no marker, and current points where it did before
-// (a running service is told to reload it). Throws common::Error subclasses.
+// failpoint, the history line with "save.history", the marker with "save.marker". The
+// deploy directory is locked for the whole change; symlinks a killed save left
+// (.current.tmp-<pid>) are removed first. When the service does not come up, or the
+// history line cannot be appended: an error (75 for a transient one), no marker, and
+// current points where it did before (a running service is told to reload it). When only
+// the marker cannot be written, the deploy stands (current and history agree) and the
+// previous marker is untouched. A save of the model current already names appends the
+// history line a killed save left out. Throws common::Error subclasses.
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context);
 
 // Re-points current at the model deployed before the current one and deploys it like
-// save_model (a rollback is itself the human decision: no gate). Throws DataError when
-// there is nothing to roll back to.
+// save_model (a rollback is itself the human decision: no gate), with the same failpoints
+// and the same undo. Throws DataError when there is nothing to roll back to.
 SaveResult rollback_model(const SaveOptions& options, common::TaskContext& context);
 
 // Stops the deploy directory's service (SIGTERM, drained; SIGKILL after a grace period)
-// and removes the marker, which would otherwise claim a service. Stopping when none runs
-// is not an error (service "none").
+// and removes the marker (retried, failpoint "save.marker"), which would otherwise claim a
+// service. Stopping when none runs is not an error (service "none").
 SaveResult stop_service(const SaveOptions& options, common::TaskContext& context);
 
 // The marker's deterministic text for a model persisted without a running service.

@@ -49,7 +49,9 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
        ++it) {
-    std::string relative = fs::relative(it->path(), dir).string();
+    // Lexically: fs::relative() follows symlinks, and deploy/current would take the name
+    // of the model it points at.
+    std::string relative = it->path().lexically_relative(dir).string();
     if (it.depth() == 0 && it->is_directory() &&
         (relative == "logs" || relative == "metrics" || relative == "runs")) {
       it.disable_recursion_pending();

@@ -85,6 +85,14 @@ int wait_exit(int pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int dead_pid() {
+  int pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) ::_exit(0);
+  wait_exit(pid);
+  return pid;
+}
+
 std::vector<json::object> log_records(const fs::path& log) {
   std::vector<json::object> records;
   for (const std::string& line : test_util::read_lines(log)) {

@@ -43,6 +43,10 @@ int spawn(const std::vector<std::string>& argv, const std::filesystem::path& cwd
 // Waits for a spawned process; its exit code, or 128 + signal.
 int wait_exit(int pid);
 
+// The pid of a process that no longer runs (a child that exited and was reaped), to name
+// the writer of a temp file that a killed process left.
+int dead_pid();
+
 // Every record of a JSON Lines log; fails the test on a line that does not parse.
 std::vector<boost::json::object> log_records(const std::filesystem::path& log);
 

@@ -1,14 +1,17 @@
 // Transient faults (SPEC section 2) injected with PIPELINE_FAILPOINTS into every I/O step
 // that has a failpoint: each step recovers within its retry budget (3 tries), logging each
 // retry, and gives the same bytes as a run without faults; a step that keeps failing exits
-// 75 with the right stderr and log lines and changes nothing in the workspace. Through the
-// driver, a fault that outlasts both retry layers fails the run and the next run resumes.
+// 75 with the right stderr and log lines and changes nothing in the workspace (save's
+// history line undoes the deploy; after its marker, the deploy stands and only the marker
+// is missing). Through the driver, a fault that outlasts both retry layers fails the run
+// and the next run resumes.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <functional>
 
 #include "common/json_util.h"
+#include "common/sha256.h"
 #include "tests/e2e/reliability/fault_fixture.h"
 #include "tests/e2e/reliability/reliability_util.h"
 
@@ -25,12 +28,20 @@ using test_util::write_text;
 
 namespace {
 
+using Snapshot = std::map<std::string, std::string>;
+
 struct FaultCase {
   std::string failpoint;  // also the retry step's name
   std::string program;
   std::vector<std::string> args;               // run in the case's directory
   std::vector<std::string> outputs;            // what the step writes, relative
   std::function<void(const fs::path&)> setup;  // inputs and the state before the step
+  // After three failures: the error's message, from the third injected failure's (by
+  // default that message itself).
+  std::function<std::string(const std::string& injected)> final_error = {};
+  // After three failures: what the workspace must hold, from what it held before (by
+  // default nothing changed). Checks what it cannot predict byte for byte in `dir`.
+  std::function<Snapshot(const fs::path& dir, Snapshot before)> after_failure = {};
 };
 
 void copy_over(const fs::path& from, const fs::path& to) {
@@ -49,6 +60,41 @@ void deployed_a_then_b(const fs::path& dir) {
   test_util::ProcessResult r = run_process(argv, dir, clean_env());
   REQUIRE(r.exit_code == 0);
   copy_over(small_chain().model_b, dir / "trained.pkl");
+}
+
+std::string sha_of(const fs::path& model) { return common::sha256_hex(read_text(model)); }
+
+std::string model_entry(const fs::path& model) {
+  return "deploy/models/" + sha_of(model) + ".json";
+}
+
+// save.history failing for good: the deploy of b is undone (current back at a, no line,
+// no marker); only the content-addressed store keeps b.
+std::string history_error(const std::string& injected) {
+  return "the deploy of model " + sha_of(small_chain().model_b).substr(0, 12) +
+         " could not be recorded in deploy/history.jsonl: " + injected +
+         "; deploy/current points back at " + sha_of(small_chain().model_a).substr(0, 12);
+}
+
+Snapshot b_stored(const fs::path&, Snapshot before) {
+  before[model_entry(small_chain().model_b)] = read_text(small_chain().model_b);
+  return before;
+}
+
+// save.marker failing for good: the deploy of b stands (current and history agree), the
+// previous marker is untouched.
+Snapshot b_deployed(const fs::path& dir, Snapshot before) {
+  std::string history = read_text(dir / "deploy" / "history.jsonl");
+  const std::string& old = before["deploy/history.jsonl"];
+  REQUIRE(history.substr(0, old.size()) == old);
+  json::value line = common::parse_json(history.substr(old.size()), "history.jsonl");
+  CHECK(line.at("run_id") == "fault-run");
+  CHECK(line.at("action") == "deploy");
+  CHECK(line.at("sha256") == json::value(sha_of(small_chain().model_b)));
+  CHECK(line.at("previous_sha256") == json::value(sha_of(small_chain().model_a)));
+  before["deploy/history.jsonl"] = history;
+  before["deploy/current"] = "-> models/" + sha_of(small_chain().model_b) + ".json";
+  return b_stored(dir, before);
 }
 
 void report_inputs(const fs::path& dir) {
@@ -87,6 +133,20 @@ std::vector<FaultCase> fault_cases() {
        save_args(),
        {"flask_api_running.txt", "deploy/current"},
        deployed_a_then_b},
+      {"save.history",
+       "save",
+       save_args(),
+       {"flask_api_running.txt", "deploy/current"},
+       deployed_a_then_b,
+       history_error,
+       b_stored},
+      {"save.marker",
+       "save",
+       save_args(),
+       {"flask_api_running.txt", "deploy/current"},
+       deployed_a_then_b,
+       {},
+       b_deployed},
       {"report.read", "report", kReportArgs, kReportOutputs, report_inputs},
       {"report.write", "report", kReportArgs, kReportOutputs, report_inputs},
   };
@@ -157,6 +217,10 @@ TEST_CASE("each I/O step recovers from two transient failures and logs each retr
     REQUIRE(ends.size() == 1);
     CHECK(ends[0].at("status") == "ok");
     CHECK(reliability::temp_files(dir.path()).empty());
+    if (fs::exists(reference / "deploy" / "history.jsonl")) {  // one line per deploy
+      CHECK(test_util::read_lines(dir / "deploy" / "history.jsonl").size() ==
+            test_util::read_lines(reference / "deploy" / "history.jsonl").size());
+    }
   }
 }
 
@@ -166,13 +230,14 @@ TEST_CASE("an I/O step failing three times exits 75, says so and changes nothing
     INFO(c.failpoint);
     TempDir dir;
     c.setup(dir.path());
-    auto before = snapshot(dir.path());
+    Snapshot before = snapshot(dir.path());
     test_util::ProcessResult r = run_case(c, dir.path(), c.failpoint + "=3");
+    std::string error =
+        c.final_error ? c.final_error(injected(c.failpoint, 3, 3)) : injected(c.failpoint, 3, 3);
     CHECK(r.exit_code == 75);
     CHECK(r.err == c.program + ": " + retry_message(c.failpoint, 1, 3) + "\n" + c.program + ": " +
-                       retry_message(c.failpoint, 2, 3) + "\n" + c.program + ": " +
-                       injected(c.failpoint, 3, 3) + "\n");
-    CHECK(snapshot(dir.path()) == before);
+                       retry_message(c.failpoint, 2, 3) + "\n" + c.program + ": " + error + "\n");
+    CHECK(snapshot(dir.path()) == (c.after_failure ? c.after_failure(dir.path(), before) : before));
     CHECK(reliability::temp_files(dir.path()).empty());
 
     fs::path log = dir / "logs" / (c.program + ".log");
@@ -181,13 +246,79 @@ TEST_CASE("an I/O step failing three times exits 75, says so and changes nothing
     REQUIRE(ends.size() == 1);
     CHECK(ends[0].at("level") == "error");
     CHECK(ends[0].at("status") == "failed");
-    CHECK(ends[0].at("msg") == json::value(injected(c.failpoint, 3, 3)));
+    CHECK(ends[0].at("msg") == json::value(error));
     CHECK(ends[0].at("metrics").at("exit_code") == 75);
     json::value manifest = common::read_json_file(dir / "runs" / "fault-run" / "manifest.json");
     const json::object& task = manifest.at("tasks").at(c.program).as_object();
     CHECK(task.at("status") == "failed");
     CHECK(task.at("exit_code") == 75);
   }
+}
+
+namespace {
+
+test_util::ProcessResult save_with(const fs::path& dir, const std::vector<std::string>& args,
+                                   const std::string& faults) {
+  std::vector<std::string> argv{test_util::bin("save").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--run-id", "fault-run"});
+  return run_process(argv, dir, clean_env({{"PIPELINE_FAILPOINTS", faults}}));
+}
+
+const std::vector<std::string> kRollbackArgs = {"--rollback", "--no-serve", "--output",
+                                                "flask_api_running.txt"};
+
+}  // namespace
+
+TEST_CASE("a rollback whose history line cannot be written is undone, and two failures are retried",
+          "[reliability][faults]") {
+  std::string a = sha_of(small_chain().model_a);
+  std::string b = sha_of(small_chain().model_b);
+  TempDir dir;
+  deployed_a_then_b(dir.path());
+  REQUIRE(run_process({test_util::bin("save").string(), "--input", "trained.pkl", "--output",
+                       "flask_api_running.txt", "--no-serve", "--approve"},
+                      dir.path(), clean_env())
+              .exit_code == 0);
+  Snapshot before = snapshot(dir.path());
+  test_util::ProcessResult failed = save_with(dir.path(), kRollbackArgs, "save.history=3");
+  CHECK(failed.exit_code == 75);
+  CHECK(reliability::last_line(failed.err) ==
+        "save: the rollback to model " + a.substr(0, 12) +
+            " could not be recorded in deploy/history.jsonl: " + injected("save.history", 3, 3) +
+            "; deploy/current points back at " + b.substr(0, 12));
+  CHECK(snapshot(dir.path()) == before);
+
+  test_util::ProcessResult retried = save_with(dir.path(), kRollbackArgs, "save.history=2");
+  INFO(retried.err);
+  CHECK(retried.exit_code == 0);
+  CHECK(run_events(dir / "logs" / "save.log", "retry").size() == 2 + 2);
+  CHECK(fs::read_symlink(dir / "deploy" / "current") == fs::path("models") / (a + ".json"));
+  std::vector<std::string> history = test_util::read_lines(dir / "deploy" / "history.jsonl");
+  REQUIRE(history.size() == 3);
+  json::value last = common::parse_json(history.back(), "history.jsonl");
+  CHECK(last.at("action") == "rollback");
+  CHECK(last.at("sha256") == json::value(a));
+  CHECK(last.at("previous_sha256") == json::value(b));
+}
+
+TEST_CASE("save --stop retries removing the marker and keeps it when it cannot",
+          "[reliability][faults]") {
+  const std::vector<std::string> stop = {"--stop", "--output", "flask_api_running.txt"};
+  TempDir dir;
+  write_text(dir / "flask_api_running.txt", "previous marker\n");
+  test_util::ProcessResult failed = save_with(dir.path(), stop, "save.marker=3");
+  CHECK(failed.exit_code == 75);
+  CHECK(failed.err == "save: " + retry_message("save.marker", 1, 3) +
+                          "\nsave: " + retry_message("save.marker", 2, 3) +
+                          "\nsave: " + injected("save.marker", 3, 3) + "\n");
+  CHECK(read_text(dir / "flask_api_running.txt") == "previous marker\n");
+
+  test_util::ProcessResult retried = save_with(dir.path(), stop, "save.marker=2");
+  INFO(retried.err);
+  CHECK(retried.exit_code == 0);
+  CHECK_FALSE(fs::exists(dir / "flask_api_running.txt"));
+  CHECK(run_events(dir / "logs" / "save.log", "retry").size() == 2 + 2);
 }
 
 TEST_CASE("every task program honours its exit failpoint before touching its output",

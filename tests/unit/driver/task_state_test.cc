@@ -1,6 +1,10 @@
 #include "driver/task_state.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "tests/support/test_util.h"
 
@@ -84,4 +88,23 @@ TEST_CASE("a log of mostly old records is compacted", "[state]") {
   driver::StateLog back(dir.path());
   REQUIRE(back.find("clean", nullptr)->run_id == "r59");
   REQUIRE(back.find("train", nullptr));
+}
+
+TEST_CASE("a temp file a killed compaction left is removed even when there is nothing to compact",
+          "[state]") {
+  test_util::TempDir dir;
+  driver::StateLog log(dir.path());
+  log.append("clean", record("r1"));
+  pid_t dead = ::fork();
+  REQUIRE(dead >= 0);
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  std::filesystem::path stale = dir / (".tasks.jsonl.tmp-" + std::to_string(dead) + "-0");
+  std::filesystem::path live = dir / (".tasks.jsonl.tmp-" + std::to_string(::getppid()) + "-0");
+  test_util::write_text(stale, "{\"format\"");
+  test_util::write_text(live, "{\"format\"");
+  log.compact_if_needed();
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(live));
+  CHECK(test_util::read_lines(dir / "tasks.jsonl").size() == 2);
 }

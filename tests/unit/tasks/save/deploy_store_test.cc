@@ -1,5 +1,8 @@
 #include "tasks/save/deploy_store.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "common/sha256.h"
@@ -66,4 +69,24 @@ TEST_CASE("a torn history line is skipped", "[save][store]") {
   test_util::write_text(dir / "deploy" / "history.jsonl",
                         test_util::read_text(dir / "deploy" / "history.jsonl") + "{\"ts\":\"2026");
   CHECK(store.history().size() == 1);
+}
+
+TEST_CASE("a current symlink left by a save that is gone is removed, a live one's is kept",
+          "[save][store]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  std::string a = store.persist("a");
+  store.point_current_at(a);
+  pid_t dead = ::fork();
+  REQUIRE(dead >= 0);
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  fs::path stale = dir / "deploy" / (".current.tmp-" + std::to_string(dead));
+  fs::path live = dir / "deploy" / (".current.tmp-" + std::to_string(::getppid()));
+  fs::create_symlink(fs::path("models") / (a + ".json"), stale);
+  fs::create_symlink(fs::path("models") / (a + ".json"), live);
+  CHECK(store.remove_stale_temp_links() == 1);
+  CHECK_FALSE(fs::exists(fs::symlink_status(stale)));
+  CHECK(fs::is_symlink(live));
+  CHECK(store.current() == a);
 }
