@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/csv_writer.h"
 #include "tests/support/test_util.h"
 
 using common::CsvError;
@@ -191,19 +192,7 @@ TEST_CASE("random records of every length read back as written, whatever the del
       }
       for (std::size_t c = 0; c < record.size(); ++c) {
         if (c > 0) content.push_back(delimiter);
-        const std::string& f = record[c];
-        bool quote = f.find_first_of(std::string("\"\n\r") + delimiter) != std::string::npos ||
-                     (!f.empty() && f[0] == '"');
-        if (!quote) {
-          content += f;
-          continue;
-        }
-        content.push_back('"');
-        for (char ch : f) {
-          if (ch == '"') content.push_back('"');
-          content.push_back(ch);
-        }
-        content.push_back('"');
+        common::append_csv_field(content, record[c], delimiter);  // quotes when needed
       }
       content += rnd() % 3 == 0 ? "\r\n" : "\n";
       written.push_back(std::move(record));
