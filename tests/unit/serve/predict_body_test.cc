@@ -10,7 +10,7 @@ using serve::BodyFormat;
 namespace {
 
 std::vector<double> predict(BodyFormat format, const std::string& body) {
-  return serve::predict_body(serve_fixture::small_model(), format, body);
+  return serve::predict_body(test_util::small_model(), format, body);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("a deploy directory serves the document its current link points at", "[serve][model]") {
   test_util::TempDir dir;
-  std::string document = tasks::model_document(serve_fixture::small_model());
+  std::string document = tasks::model_document(test_util::small_model());
   test_util::write_text(dir / "deploy/models/m1.json", document);
   fs::create_symlink("models/m1.json", dir / "deploy/current");
   auto served = serve::load_served_model({dir / "deploy", {}});

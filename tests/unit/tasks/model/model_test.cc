@@ -6,10 +6,10 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "tests/support/test_util.h"
-#include "tests/unit/tasks/model/model_fixture.h"
+#include "tests/support/small_model.h"
 
 namespace json = boost::json;
-using model_fixture::small_model;
+using test_util::small_model;
 using tasks::load_model;
 using tasks::Model;
 using tasks::model_document;

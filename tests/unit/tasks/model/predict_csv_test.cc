@@ -4,9 +4,9 @@
 
 #include "common/error.h"
 #include "tests/support/test_util.h"
-#include "tests/unit/tasks/model/model_fixture.h"
+#include "tests/support/small_model.h"
 
-using model_fixture::small_model;
+using test_util::small_model;
 using tasks::predict_csv_file;
 using test_util::read_text;
 using test_util::TempDir;

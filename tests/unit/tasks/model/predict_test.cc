@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
-#include "tests/unit/tasks/model/model_fixture.h"
+#include "tests/support/small_model.h"
 
 namespace json = boost::json;
-using model_fixture::small_model;
+using test_util::small_model;
 using tasks::FieldValue;
 using tasks::predict_fields;
 using tasks::predict_json;

@@ -2,9 +2,10 @@
 
 #include "tasks/model/model.h"
 
-namespace model_fixture {
+namespace test_util {
 
-// A small model: y = 10 + 2 * (x - 1) / 0.5 + {a: 1, b: -1}[color].
+// A small model with a numeric and a categorical feature, shared by the model, serve and
+// fuzz tests: y = 10 + 2 * (x - 1) / 0.5 + {a: 1, b: -1}[color].
 inline tasks::Model small_model() {
   tasks::Model m;
   m.target = "y";
@@ -28,4 +29,4 @@ inline tasks::Model small_model() {
   return m;
 }
 
-}  // namespace model_fixture
+}  // namespace test_util
