@@ -374,6 +374,7 @@ def main():
                         help="latest kill moment in seconds (default: 1.2 x the reference run)")
     parser.add_argument("--keep", action="store_true", help="keep every trial's workspace")
     args = parser.parse_args()
+    args.bin = os.path.abspath(args.bin)  # the trials run in their own directories
     driver = os.path.join(args.bin, "driver")
     with open(os.path.join(ROOT, "tests", "data", "kill_dag.json")) as f:
         dag_text = f.read()
