@@ -38,10 +38,12 @@ struct Task {
   RetryPolicy retry;                 // defaults merged with the task's own keys
   double timeout_s = 0;              // 0: no timeout
   double kill_grace_s = 5;           // SIGTERM → SIGKILL grace when stopping the task
+  std::string service_pid_file;      // pid file of a service the task keeps running ("": none)
 
   std::filesystem::path program;                    // cmd[0] resolved to an absolute path
   std::vector<std::filesystem::path> input_files;   // absolute, lexically normal
   std::vector<std::filesystem::path> output_files;  // absolute, lexically normal
+  std::filesystem::path service_pid_path;           // absolute; empty without service_pid_file
 };
 
 // A loaded, validated DAG: no cycle, no unknown dependency, every output claimed once.

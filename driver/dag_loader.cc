@@ -25,7 +25,8 @@ const std::vector<std::string> kTopKeys{"version", "description", "workdir", "de
 const std::vector<std::string> kDefaultsKeys{"retry", "timeout_s", "kill_grace_s"};
 const std::vector<std::string> kTaskKeys{"name",   "description", "cmd",
                                          "inputs", "outputs",     "deps",
-                                         "retry",  "timeout_s",   "kill_grace_s"};
+                                         "retry",  "timeout_s",   "kill_grace_s",
+                                         "service_pid_file"};
 const std::vector<std::string> kRetryKeys{"n_tries",     "delay_s", "backoff",
                                           "max_delay_s", "jitter",  "retry_on"};
 
@@ -357,6 +358,13 @@ Task Loader::load_task(const json::value& v, std::size_t index) {
     if (key == "timeout_s") task.timeout_s = number_field(value, p, context, key, Range::kPositive);
     if (key == "kill_grace_s")
       task.kill_grace_s = number_field(value, p, context, key, Range::kNonNegative);
+    if (key == "service_pid_file") {
+      task.service_pid_file = string_field(value, p, context, key);
+      if (task.service_pid_file.empty()) fail(at(p), context + "\"service_pid_file\" is empty");
+    }
+  }
+  if (!task.service_pid_file.empty()) {
+    task.service_pid_path = (dag_.workdir / task.service_pid_file).lexically_normal();
   }
   for (const std::string& input : task.inputs) {
     task.input_files.push_back((dag_.workdir / input).lexically_normal());

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "driver/graph.h"
+#include "driver/service_check.h"
 
 namespace fs = std::filesystem;
 
@@ -50,6 +51,10 @@ Decision decide(const Task& task, const std::optional<TaskRecord>& record,
       return run("output " + task.outputs[i] + " changed since the last run " +
                  change(it->second, *sha));
     }
+  }
+  if (!task.service_pid_file.empty()) {
+    std::string problem = service_problem(task.service_pid_path, task.service_pid_file);
+    if (!problem.empty()) return run(problem);
   }
   if (!upstream.empty()) return run("upstream will run: " + upstream, true);
   for (std::size_t i = 0; i < task.inputs.size(); ++i) {

@@ -37,7 +37,8 @@ struct Decision {
   // "up to date", "forced", "no previous successful run", "command changed",
   // "binary changed (sha256 …)", "output clean.csv missing",
   // "output clean.csv changed since the last run (sha256 …)", "upstream will run: clean",
-  // "input raw.csv changed (sha256 a1b2c3d4… → c3d4e5f6…)", "input raw.csv missing", ...
+  // "input raw.csv changed (sha256 a1b2c3d4… → c3d4e5f6…)", "input raw.csv missing",
+  // "service not running: pid 4242 of deploy/serve.pid is gone", ...
   std::string reason;
   // The task runs only because a task it needs will run: decide again once that one has
   // finished (its outputs may come out identical).
@@ -49,7 +50,7 @@ std::string short_hash(const std::string& sha256);
 
 // Decides one task against its last successful record. `upstream` names a needed task
 // that will run (empty when none). Checks, in order: forced, record, command, binary,
-// outputs, upstream, inputs.
+// outputs, the task's service (service_check.h), upstream, inputs.
 Decision decide(const Task& task, const std::optional<TaskRecord>& record,
                 const std::string& record_problem, bool forced, const std::string& upstream,
                 FileHasher& hasher);

@@ -1,8 +1,11 @@
 // The project's own pipeline (dag.json) through the driver with the real task programs
 // and the real prediction service: the housing reference numbers, a service that answers
 // for every row and that the marker names, a second run that changes nothing and keeps
-// the same service, and a retrain with another alpha that reloads the service while
-// requests keep being answered.
+// the same service, a service that died started again by the next run, and a retrain with
+// another alpha that reloads the service while requests keep being answered.
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -115,6 +118,48 @@ TEST_CASE("the pipeline through the driver deploys a service that answers for ev
   CHECK(second.err.find("nothing to do") != std::string::npos);
   CHECK(read_text(dir / "work" / "deploy" / "serve.pid") == pid);
   CHECK(marker_field(dir, "model_sha256") == sha);
+}
+
+TEST_CASE("a service that died is started again by the next run, and only save runs",
+          "[driver][pipeline][housing]") {
+  REQUIRE_HOUSING_OR_SKIP(housing);
+  TempDir dir;
+  int port = test_util::free_port();
+  write_project(dir, housing, port, "1.0");
+  ServiceStopper stopper{dir};
+  REQUIRE(driver(dir).exit_code == 0);
+  std::string sha = marker_field(dir, "model_sha256");
+  pid_t old_pid = std::stoi(read_text(dir / "work" / "deploy" / "serve.pid"));
+
+  // As after a crash or a reboot: the service is gone, its pid file and marker stay.
+  REQUIRE(::kill(old_pid, SIGKILL) == 0);
+  for (int i = 0; i < 500 && ::kill(old_pid, 0) == 0; ++i) {
+    ::waitpid(old_pid, nullptr, WNOHANG);  // reaped by init in a real system
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto status = run_process({test_util::bin("driver").string(), "status", "--dag",
+                             (dir / "dag.json").string()},
+                            dir.path());
+  INFO(status.out << status.err);
+  CHECK(status.out.find("save") != std::string::npos);
+  CHECK((status.out + status.err).find("service not running: pid " + std::to_string(old_pid) +
+                                      " of deploy/serve.pid is gone") != std::string::npos);
+
+  auto rerun = driver(dir);
+  INFO(rerun.err);
+  REQUIRE(rerun.exit_code == 0);
+  CHECK(rerun.err.find("ingest up to date") != std::string::npos);
+  CHECK(rerun.err.find("report up to date") != std::string::npos);
+  std::string new_pid = read_text(dir / "work" / "deploy" / "serve.pid");
+  CHECK(std::stoi(new_pid) != old_pid);
+  auto health = curl({"http://127.0.0.1:" + std::to_string(port) + "/health"});
+  REQUIRE(health.exit_code == 0);
+  CHECK(json::parse(health.out).at("model_sha256").as_string() == sha);
+
+  // Running again changes nothing.
+  auto third = driver(dir);
+  REQUIRE(third.exit_code == 0);
+  CHECK(third.err.find("nothing to do") != std::string::npos);
 }
 
 TEST_CASE("retraining with another alpha reloads the service without dropping a request",
