@@ -1,16 +1,15 @@
 #include "common/atomic_file.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <fstream>
 
 #include "common/background_sha256.h"
 #include "common/error.h"
+#include "common/process_status.h"
 #include "common/sha256.h"
 #include "common/written_files.h"
 
@@ -28,19 +27,6 @@ std::atomic<unsigned> temp_counter{0};
 
 std::string temp_prefix(const fs::path& target) {
   return "." + target.filename().string() + ".tmp-";
-}
-
-// Whether `pid` can still write its temp file. A zombie cannot: a writer killed together
-// with its parent stays one until init reaps it, and a rerun starting at once must not
-// take it for a live writer (found by bench/reliability/kill_anywhere.py).
-bool writer_alive(pid_t pid) {
-  // EPERM means the process exists but belongs to another user: it is alive too.
-  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  std::size_t paren = line.rfind(')');
-  return !(paren != std::string::npos && line.compare(paren, 3, ") Z") == 0);
 }
 
 void fsync_directory(const fs::path& dir) {
@@ -153,7 +139,8 @@ int remove_stale_temp_files(const fs::path& target) {
     std::string rest = name.substr(prefix.size());
     pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
     if (pid == ::getpid()) continue;
-    if (pid > 0 && writer_alive(pid)) continue;
+    // A zombie writer is dead (found by bench/reliability/kill_anywhere.py).
+    if (pid > 0 && process_alive(pid)) continue;
     if (::unlink(it->path().c_str()) == 0) ++removed;
   }
   return removed;

@@ -2,15 +2,15 @@
 
 namespace common {
 
-void append_csv_field(std::string& out, std::string_view field, char delimiter) {
-  bool quote = false;
+bool needs_quotes(std::string_view field, char delimiter) {
   for (char c : field) {
-    if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
-      quote = true;
-      break;
-    }
+    if (c == delimiter || c == '"' || c == '\n' || c == '\r') return true;
   }
-  if (!quote) {
+  return false;
+}
+
+void append_csv_field(std::string& out, std::string_view field, char delimiter) {
+  if (!needs_quotes(field, delimiter)) {
     out.append(field);
     return;
   }

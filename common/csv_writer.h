@@ -8,8 +8,11 @@
 
 namespace common {
 
-// Appends `field` to `out`, quoted only when it holds the delimiter, a quote, CR or LF
-// (quotes doubled), so a plain field is written as is.
+// Whether `field` must be quoted: it holds the delimiter, a quote, CR or LF.
+bool needs_quotes(std::string_view field, char delimiter);
+
+// Appends `field` to `out`, quoted only when needs_quotes() (quotes doubled), so a plain
+// field is written as is.
 void append_csv_field(std::string& out, std::string_view field, char delimiter);
 
 // Writes CSV records to an AtomicFile with minimal quoting and "\n" line ends. A record

@@ -208,29 +208,27 @@ class RowBuilder {
   }
   // A field as CSV, quoted when it holds the delimiter, a quote or a line end.
   void put_csv(std::string_view field, char delimiter) {
-    for (char c : field) {
-      if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
-        put('"');
-        for (char d : field) {
-          if (d == '"') put('"');
-          put(d);
-        }
-        put('"');
-        return;
-      }
+    if (!common::needs_quotes(field, delimiter)) {
+      put(field);
+      return;
     }
-    put(field);
+    quoted_.clear();
+    common::append_csv_field(quoted_, field, delimiter);
+    copy(quoted_);
   }
-  void put_number(double value) {
-    std::string text = common::format_number(value);
-    std::memcpy(end_, text.data(), text.size());
-    end_ += text.size();
-  }
+  void put_number(double value) { copy(common::format_number(value)); }
   std::string_view row() const { return {buffer_.data(), static_cast<std::size_t>(end_ - buffer_.data())}; }
 
  private:
+  // Bytes that may have nothing readable after them (unlike a CsvReader field).
+  void copy(std::string_view bytes) {
+    std::memcpy(end_, bytes.data(), bytes.size());
+    end_ += bytes.size();
+  }
+
   std::string buffer_;
   char* end_ = nullptr;
+  std::string quoted_;  // a field that needs quotes, quoted by the CSV writer
 };
 
 FieldKind copy_number(std::string_view text, RowBuilder& row) {

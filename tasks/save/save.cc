@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/process_status.h"
 #include "common/failpoint.h"
 #include "common/file_lock.h"
 #include "common/json_util.h"
@@ -110,7 +111,7 @@ ServiceOutcome bring_up(const ServiceControl& control, const SaveOptions& option
       outcome.action = "reloaded";
       pid_t pid = running->pid;
       wait_for_model(outcome.url, sha, options.serve_timeout, [&] {
-        return process_alive(pid) ? std::string()
+        return common::process_alive(pid) ? std::string()
                                   : "the service (pid " + std::to_string(pid) + ") is gone";
       });
       return outcome;

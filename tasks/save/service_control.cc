@@ -15,6 +15,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/manifest.h"
+#include "common/process_status.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -50,21 +51,11 @@ bool serves_directory(pid_t pid, const fs::path& dir) {
 
 }  // namespace
 
-bool process_alive(pid_t pid) {
-  if (pid <= 0) return false;
-  if (::kill(pid, 0) != 0) return errno == EPERM;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  std::getline(in, stat);
-  std::size_t paren = stat.rfind(')');  // the command name may hold spaces and parens
-  return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] != 'Z';
-}
-
 fs::path serve_beside_self() { return common::self_executable().parent_path() / "serve"; }
 
 std::optional<RunningService> ServiceControl::running() const {
   std::optional<pid_t> pid = read_pid(pid_file());
-  if (!pid || !process_alive(*pid) || !serves_directory(*pid, dir_)) return std::nullopt;
+  if (!pid || !common::process_alive(*pid) || !serves_directory(*pid, dir_)) return std::nullopt;
   RunningService service;
   service.pid = *pid;
   try {
@@ -141,7 +132,7 @@ bool ServiceControl::child_exited(pid_t pid, std::string* status) {
   if (r == 0) return false;
   if (r < 0) {
     if (status != nullptr) *status = "is gone";
-    return errno == ECHILD && !process_alive(pid);
+    return errno == ECHILD && !common::process_alive(pid);
   }
   if (status != nullptr) {
     *status = WIFEXITED(raw) ? "exited with status " + std::to_string(WEXITSTATUS(raw))
@@ -162,7 +153,7 @@ void ServiceControl::stop(pid_t pid, std::chrono::milliseconds grace) const {
   auto deadline = std::chrono::steady_clock::now() + grace;
   auto gone = [&] {
     ::waitpid(pid, nullptr, WNOHANG);  // reap it when it is our child
-    return !process_alive(pid);
+    return !common::process_alive(pid);
   };
   while (!gone() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -67,9 +67,6 @@ class ServiceControl {
   std::filesystem::path serve_binary_;
 };
 
-// Whether a process with this pid exists and is not a zombie.
-bool process_alive(pid_t pid);
-
 // The `serve` program beside the running executable (/proc/self/exe's directory).
 std::filesystem::path serve_beside_self();
 

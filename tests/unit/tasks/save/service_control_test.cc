@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/process_status.h"
 #include "tasks/save/health_probe.h"
 #include "tasks/save/save.h"
 #include "tests/support/test_util.h"
@@ -41,9 +42,9 @@ TEST_CASE("a pid file naming a process that is not our serve is ignored", "[save
 }
 
 TEST_CASE("this process is alive and a made-up pid is not", "[save][service]") {
-  CHECK(tasks::process_alive(::getpid()));
-  CHECK_FALSE(tasks::process_alive(999999999));
-  CHECK_FALSE(tasks::process_alive(0));
+  CHECK(common::process_alive(::getpid()));
+  CHECK_FALSE(common::process_alive(999999999));
+  CHECK_FALSE(common::process_alive(0));
 }
 
 TEST_CASE("starting a service whose binary is missing names it", "[save][service]") {
