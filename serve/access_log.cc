@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 
@@ -15,6 +16,28 @@
 namespace json = boost::json;
 
 namespace serve {
+
+std::string loggable(std::string_view text, std::size_t max) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(std::min(text.size(), max) + kCutMarker.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    bool plain = byte > 0x20 && byte < 0x7f;
+    if (out.size() + (plain ? 1 : 3) > max) {
+      out.append(kCutMarker);
+      return out;
+    }
+    if (plain) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
+    }
+  }
+  return out;
+}
 
 AccessLog::AccessLog(const std::filesystem::path& log_dir, std::string run_id)
     : path_(log_dir / "serve.log"),
@@ -52,10 +75,12 @@ void AccessLog::event(std::string_view level, std::string_view event, std::strin
 }
 
 void AccessLog::request(const RequestRecord& r) {
-  std::string msg;
-  msg.append(r.method).append(" ").append(r.target).append(" ").append(std::to_string(r.status));
-  json::object metrics{{"method", r.method},
-                       {"target", r.target},
+  // The target only once (in metrics), cut: the message names the method and status.
+  std::string method = loggable(r.method, kLoggedMethodBytes);
+  std::string msg = method + " " + std::to_string(r.status);
+  json::object metrics{{"method", method},
+                       {"target", loggable(r.target, kLoggedTargetBytes)},
+                       {"target_bytes", r.target.size()},
                        {"http_status", r.status},
                        {"bytes_in", r.bytes_in},
                        {"bytes_out", r.bytes_out},

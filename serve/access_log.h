@@ -9,6 +9,17 @@
 
 namespace serve {
 
+// The most bytes of a request target (and method) the access log keeps: a longer one is cut
+// there and marked with kCutMarker, so one client cannot fill the disk with long targets.
+inline constexpr std::size_t kLoggedTargetBytes = 256;
+inline constexpr std::size_t kLoggedMethodBytes = 32;
+inline constexpr std::string_view kCutMarker = "\u2026";  // an ellipsis
+
+// `text` as the log writes a target: bytes outside printable ASCII percent-encoded
+// (%XX, as in a URI; so the line is valid UTF-8 JSON whatever the client sent), cut to
+// `max` bytes (never inside a %XX) followed by kCutMarker when longer.
+std::string loggable(std::string_view text, std::size_t max);
+
 // One request as the access log records it.
 struct RequestRecord {
   std::string_view method;

@@ -23,6 +23,15 @@ std::chrono::milliseconds seconds_flag(const po::variables_map& values, const ch
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(s * 1000)));
 }
 
+template <typename T>
+T positive_flag(const po::variables_map& values, const char* name, const char* what) {
+  T value = values[name].as<T>();
+  if (value == 0) {
+    throw common::UsageError(std::string("invalid --") + name + " 0: expected a positive " + what);
+  }
+  return value;
+}
+
 int run(int argc, char** argv) {
   common::ProgramInfo info;
   info.name = "serve";
@@ -46,8 +55,18 @@ int run(int argc, char** argv) {
       "port", po::value<int>()->default_value(8765), "port to listen on (0: any free port)")(
       "pid-file", po::value<std::string>(), "write the pid here once serving; removed on exit")(
       "threads", po::value<int>()->default_value(2), "I/O threads")(
+      "prediction-threads", po::value<int>()->default_value(2),
+      "threads computing predictions of bodies over 16 KiB")(
       "body-limit", po::value<std::uint64_t>()->default_value(8u << 20),
       "largest request body in bytes (413 above)")(
+      "body-budget", po::value<std::uint64_t>()->default_value(256u << 20),
+      "bytes of request bodies all connections may hold at once (503 above)")(
+      "max-connections", po::value<std::size_t>()->default_value(512),
+      "open connections at most (the oldest idle one is closed for a new one)")(
+      "max-requests-per-connection", po::value<std::uint64_t>()->default_value(1000),
+      "requests one kept-alive connection may carry")(
+      "max-connection-age", po::value<double>()->default_value(300),
+      "seconds one kept-alive connection may live")(
       "read-timeout", po::value<double>()->default_value(10),
       "seconds for a started request to arrive whole (408)")(
       "idle-timeout", po::value<double>()->default_value(30),
@@ -77,9 +96,17 @@ int run(int argc, char** argv) {
     throw common::UsageError("invalid --threads " + std::to_string(options.threads) +
                              ": expected 1-256");
   }
-  options.body_limit = values["body-limit"].as<std::uint64_t>();
-  if (options.body_limit == 0)
-    throw common::UsageError("invalid --body-limit 0: expected a positive number of bytes");
+  options.prediction_threads = values["prediction-threads"].as<int>();
+  if (options.prediction_threads < 1 || options.prediction_threads > 256) {
+    throw common::UsageError("invalid --prediction-threads " +
+                             std::to_string(options.prediction_threads) + ": expected 1-256");
+  }
+  options.body_limit = positive_flag<std::uint64_t>(values, "body-limit", "number of bytes");
+  options.body_budget = positive_flag<std::uint64_t>(values, "body-budget", "number of bytes");
+  options.max_connections = positive_flag<std::size_t>(values, "max-connections", "number");
+  options.max_requests_per_connection =
+      positive_flag<std::uint64_t>(values, "max-requests-per-connection", "number");
+  options.max_connection_age = seconds_flag(values, "max-connection-age");
   options.read_timeout = seconds_flag(values, "read-timeout");
   options.idle_timeout = seconds_flag(values, "idle-timeout");
   options.drain_timeout = seconds_flag(values, "drain-timeout");

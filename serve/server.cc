@@ -1,5 +1,6 @@
 #include "serve/server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -37,6 +38,26 @@ asio::ip::address parse_host(const std::string& host) {
   throw common::IoError(message, ec.value());
 }
 
+// Descriptors beyond the connections: the listener, the log, the model file, epoll, timers.
+constexpr rlim_t kSpareDescriptors = 64;
+
+// Raises the soft descriptor limit so max_connections connections fit; UsageError when the
+// hard limit does not allow it.
+void ensure_descriptors(std::size_t max_connections) {
+  rlim_t need = static_cast<rlim_t>(max_connections) + kSpareDescriptors;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? need : std::min(need, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+    throw common::UsageError("--max-connections " + std::to_string(max_connections) + " needs " +
+                             std::to_string(need) + " file descriptors; the limit is " +
+                             std::to_string(limit.rlim_cur) + " (ulimit -n)");
+  }
+}
+
 std::string url_of(const asio::ip::address& address, unsigned short port) {
   std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return "http://" + host + ":" + std::to_string(port);
@@ -49,12 +70,23 @@ Server::Server(ServerOptions options)
       log_(options_.log_dir, options_.run_id),
       models_(load_served_model(options_.source)),
       api_(models_),
-      registry_([this] { asio::post(strand_, [this] { finish(); }); }),
+      registry_([this] { asio::post(strand_, [this] { finish(); }); },
+                [this] {
+                  asio::post(strand_, [this] {
+                    if (!paused_ || stopping_) return;
+                    paused_ = false;
+                    accept_when_room();
+                  });
+                }),
+      bodies_(options_.body_budget),
       strand_(asio::make_strand(io_)),
       acceptor_(strand_),
       signals_(strand_, SIGTERM, SIGINT, SIGHUP),
       drain_timer_(strand_),
-      retry_timer_(strand_) {
+      retry_timer_(strand_),
+      predictions_(static_cast<std::size_t>(options_.prediction_threads)),
+      context_{api_, log_, options_, registry_, bodies_, predictions_.get_executor()} {
+  ensure_descriptors(options_.max_connections);
   asio::ip::address address = parse_host(options_.host);
   std::string where = options_.host + ":" + std::to_string(options_.port);
   tcp::endpoint endpoint(address, options_.port);
@@ -84,7 +116,10 @@ int Server::run() {
                           {"model_sha256", model->sha256},
                           {"model", model->path},
                           {"pid", ::getpid()},
-                          {"threads", options_.threads}});
+                          {"threads", options_.threads},
+                          {"prediction_threads", options_.prediction_threads},
+                          {"max_connections", options_.max_connections},
+                          {"body_budget", options_.body_budget}});
   std::cerr << "serve: listening on " << url << " (model " << model->sha256.substr(0, 12)
             << ", pid " << ::getpid() << ")" << std::endl;
   model.reset();
@@ -93,6 +128,7 @@ int Server::run() {
   for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
   io_.run();
   for (std::thread& t : threads) t.join();
+  predictions_.join();  // a prediction cut by a drain timeout finishes; its answer is dropped
   registry_.detach();  // connections cut by a drain timeout go away with io_, unannounced
 
   if (!options_.pid_file.empty()) {
@@ -114,8 +150,8 @@ void Server::accept() {
       asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
         if (!ec) {
           // Even while stopping: the connection may carry a request already sent.
-          std::make_shared<Session>(std::move(socket), api_, log_, options_, registry_)->start();
-          if (!stopping_) accept();
+          std::make_shared<Session>(std::move(socket), context_)->start();
+          if (!stopping_) accept_when_room();
           return;
         }
         if (stopping_ || ec == asio::error::operation_aborted) return;
@@ -126,6 +162,19 @@ void Server::accept() {
           if (!wait_ec && !stopping_) accept();
         });
       });
+}
+
+void Server::accept_when_room() {
+  if (registry_.make_room(options_.max_connections)) return accept();
+  paused_ = true;
+  // Once a minute at most: a flood of busy connections would otherwise flood the log.
+  auto now = std::chrono::steady_clock::now();
+  if (limit_logged_ && now - *limit_logged_ < std::chrono::minutes(1)) return;
+  limit_logged_ = now;
+  log_.event("warning", "connection_limit",
+             "all " + std::to_string(options_.max_connections) +
+                 " connections are busy; accepting paused until one is idle or closes",
+             json::object{{"max_connections", options_.max_connections}});
 }
 
 void Server::wait_for_signal() {
@@ -178,7 +227,7 @@ void Server::begin_stop(int exit_code) {
   while (!ec) {
     tcp::socket socket(asio::make_strand(io_));
     acceptor_.accept(socket, ec);
-    if (!ec) std::make_shared<Session>(std::move(socket), api_, log_, options_, registry_)->start();
+    if (!ec) std::make_shared<Session>(std::move(socket), context_)->start();
   }
   acceptor_.close(ec);
   retry_timer_.cancel();

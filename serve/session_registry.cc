@@ -8,14 +8,57 @@ namespace serve {
 
 bool SessionRegistry::add(Session* session, std::weak_ptr<Session> handle) {
   std::lock_guard<std::mutex> lock(mutex_);
-  sessions_.emplace(session, std::move(handle));
+  sessions_.emplace(session, Entry{std::move(handle)});
   return stopping_;
 }
 
 void SessionRegistry::remove(Session* session) {
   std::unique_lock<std::mutex> lock(mutex_);
-  sessions_.erase(session);
+  auto it = sessions_.find(session);
+  if (it != sessions_.end()) {
+    if (it->second.closing) --closing_;
+    sessions_.erase(it);
+  }
   notify_if_drained(lock);
+  lock.unlock();
+  if (waiting_.load(std::memory_order_relaxed)) notify_room();
+}
+
+bool SessionRegistry::make_room(std::size_t max) {
+  std::shared_ptr<Session> oldest;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (sessions_.size() - closing_ < max) return true;
+    // The connection idle the longest; a scan, but only at the limit and over at most
+    // `max` entries.
+    Entry* pick = nullptr;
+    std::int64_t pick_since = 0;
+    for (auto& [session, entry] : sessions_) {
+      std::int64_t since = session->idle_since();
+      if (entry.closing || since == 0) continue;
+      if (!pick || since < pick_since) {
+        pick = &entry;
+        pick_since = since;
+      }
+    }
+    if (pick) oldest = pick->handle.lock();
+    if (!oldest) {
+      waiting_.store(true, std::memory_order_relaxed);
+      return false;
+    }
+    pick->closing = true;
+    ++closing_;
+  }
+  oldest->stop();  // closes it if still idle; a request already arriving is answered first
+  return true;
+}
+
+void SessionRegistry::notify_room() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (detached_ || !waiting_.exchange(false, std::memory_order_relaxed)) return;
+  }
+  on_room_();
 }
 
 void SessionRegistry::stop_all() {
@@ -24,8 +67,8 @@ void SessionRegistry::stop_all() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
-    for (auto& [key, handle] : sessions_) {
-      if (std::shared_ptr<Session> s = handle.lock()) live.push_back(std::move(s));
+    for (auto& [key, entry] : sessions_) {
+      if (std::shared_ptr<Session> s = entry.handle.lock()) live.push_back(std::move(s));
     }
   }
   for (const std::shared_ptr<Session>& s : live) s->stop();
@@ -44,6 +87,7 @@ void SessionRegistry::notify_if_drained(std::unique_lock<std::mutex>& lock) {
 void SessionRegistry::detach() {
   std::lock_guard<std::mutex> lock(mutex_);
   drained_ = true;
+  detached_ = true;
 }
 
 std::size_t SessionRegistry::size() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -10,36 +11,58 @@ namespace serve {
 
 class Session;
 
-// The live connections, so a graceful stop can reach each one. Thread-safe: sessions
-// register and leave from their own strands.
+// The live connections, so a graceful stop can reach each one and the connection limit
+// can close the oldest idle one. Thread-safe: sessions register and leave from their own
+// strands.
 class SessionRegistry {
  public:
   // `on_drained` runs (on the thread of the last session to leave, or of stop_all) once a
-  // stop has begun and no session is left.
-  explicit SessionRegistry(std::function<void()> on_drained) : on_drained_(std::move(on_drained)) {}
+  // stop has begun and no session is left. `on_room` runs (on the thread of a session
+  // leaving or turning idle) after make_room() has returned false, once room may be made.
+  SessionRegistry(std::function<void()> on_drained, std::function<void()> on_room)
+      : on_drained_(std::move(on_drained)), on_room_(std::move(on_room)) {}
 
   // Registers a session; returns true when stop_all() has already begun (the session is
   // then to answer at most the request it already carries, and close).
   bool add(Session* session, std::weak_ptr<Session> handle);
   void remove(Session* session);
 
+  // Whether another connection may be accepted under `max` live ones (connections asked
+  // to close do not count). At the limit, asks the connection idle the longest to close
+  // (Session::stop) and returns true; when none is idle returns false and calls on_room
+  // once a session leaves or turns idle.
+  bool make_room(std::size_t max);
+  // A session calls this when it starts waiting for a request.
+  void session_idle() {
+    if (waiting_.load(std::memory_order_relaxed)) notify_room();
+  }
+
   // Asks every live session to stop (Session::stop) and refuses new ones.
   void stop_all();
 
   std::size_t size() const;
 
-  // No more on_drained calls (the server is being torn down).
+  // No more on_drained or on_room calls (the server is being torn down).
   void detach();
 
  private:
+  struct Entry {
+    std::weak_ptr<Session> handle;
+    bool closing = false;  // asked to close by make_room
+  };
   // Calls on_drained_ (once, without the lock) when stopping and empty.
   void notify_if_drained(std::unique_lock<std::mutex>& lock);
+  void notify_room();
 
   mutable std::mutex mutex_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<Session*, Entry> sessions_;
+  std::size_t closing_ = 0;  // entries with closing set
   bool stopping_ = false;
   bool drained_ = false;
+  bool detached_ = false;
+  std::atomic<bool> waiting_{false};  // make_room found no room; on_room is owed
   std::function<void()> on_drained_;
+  std::function<void()> on_room_;
 };
 
 }  // namespace serve
