@@ -150,7 +150,10 @@ void Server::accept() {
       asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
         if (!ec) {
           // Even while stopping: the connection may carry a request already sent.
-          std::make_shared<Session>(std::move(socket), context_)->start();
+          auto session = std::make_shared<Session>(std::move(socket), context_);
+          session->start();
+          newest_ = session.get();
+          registry_.make_room(options_.max_connections, newest_);
           if (!stopping_) accept_when_room();
           return;
         }
@@ -165,7 +168,7 @@ void Server::accept() {
 }
 
 void Server::accept_when_room() {
-  if (registry_.make_room(options_.max_connections)) return accept();
+  if (registry_.may_accept(options_.max_connections, newest_)) return accept();
   paused_ = true;
   // Once a minute at most: a flood of busy connections would otherwise flood the log.
   auto now = std::chrono::steady_clock::now();

@@ -74,6 +74,7 @@ Session::Session(tcp::socket socket, const SessionContext& context)
       context_(context),
       options_(context.options),
       registry_(context.registry),
+      idle_since_(now_ticks()),  // waiting for its first request from the start
       opened_(std::chrono::steady_clock::now()) {
   error_code ec;
   tcp::endpoint remote = socket_.remote_endpoint(ec);
@@ -144,7 +145,9 @@ void Session::wait_for_request() {
   if (age_left <= std::chrono::steady_clock::duration::zero()) return close();
   arm(Phase::kIdle,
       std::min(options_.idle_timeout, std::chrono::ceil<std::chrono::milliseconds>(age_left)));
-  idle_since_.store(now_ticks(), std::memory_order_relaxed);
+  // Kept when already idle (a new connection), so the limit closes connections oldest first.
+  if (idle_since_.load(std::memory_order_relaxed) == 0)
+    idle_since_.store(now_ticks(), std::memory_order_relaxed);
   registry_.session_idle();
   socket_.async_read_some(
       buffer_.prepare(4096),

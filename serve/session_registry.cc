@@ -19,38 +19,46 @@ void SessionRegistry::remove(Session* session) {
     if (it->second.closing) --closing_;
     sessions_.erase(it);
   }
-  notify_if_drained(lock);
-  lock.unlock();
+  notify_if_drained(lock);  // may unlock
+  if (lock.owns_lock()) lock.unlock();
   if (waiting_.load(std::memory_order_relaxed)) notify_room();
 }
 
-bool SessionRegistry::make_room(std::size_t max) {
+SessionRegistry::Map::iterator SessionRegistry::oldest_idle(const Session* except) {
+  // A scan, but only at the limit and over at most max + 1 entries.
+  auto pick = sessions_.end();
+  std::int64_t pick_since = 0;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    std::int64_t since = it->first->idle_since();
+    if (it->second.closing || since == 0 || it->first == except) continue;
+    if (pick == sessions_.end() || since < pick_since) {
+      pick = it;
+      pick_since = since;
+    }
+  }
+  return pick;
+}
+
+bool SessionRegistry::may_accept(std::size_t max, const Session* newest) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (sessions_.size() - closing_ < max || oldest_idle(newest) != sessions_.end()) return true;
+  waiting_.store(true, std::memory_order_relaxed);
+  return false;
+}
+
+void SessionRegistry::make_room(std::size_t max, const Session* newcomer) {
   std::shared_ptr<Session> oldest;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (sessions_.size() - closing_ < max) return true;
-    // The connection idle the longest; a scan, but only at the limit and over at most
-    // `max` entries.
-    Entry* pick = nullptr;
-    std::int64_t pick_since = 0;
-    for (auto& [session, entry] : sessions_) {
-      std::int64_t since = session->idle_since();
-      if (entry.closing || since == 0) continue;
-      if (!pick || since < pick_since) {
-        pick = &entry;
-        pick_since = since;
-      }
-    }
-    if (pick) oldest = pick->handle.lock();
-    if (!oldest) {
-      waiting_.store(true, std::memory_order_relaxed);
-      return false;
-    }
-    pick->closing = true;
+    if (sessions_.size() - closing_ <= max) return;
+    auto it = oldest_idle(newcomer);
+    if (it == sessions_.end()) return;  // it turned busy since may_accept: one over, briefly
+    oldest = it->second.handle.lock();
+    if (!oldest) return;  // leaving already
+    it->second.closing = true;
     ++closing_;
   }
   oldest->stop();  // closes it if still idle; a request already arriving is answered first
-  return true;
 }
 
 void SessionRegistry::notify_room() {

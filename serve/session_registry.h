@@ -18,7 +18,7 @@ class SessionRegistry {
  public:
   // `on_drained` runs (on the thread of the last session to leave, or of stop_all) once a
   // stop has begun and no session is left. `on_room` runs (on the thread of a session
-  // leaving or turning idle) after make_room() has returned false, once room may be made.
+  // leaving or turning idle) after may_accept() has returned false, once it may not.
   SessionRegistry(std::function<void()> on_drained, std::function<void()> on_room)
       : on_drained_(std::move(on_drained)), on_room_(std::move(on_room)) {}
 
@@ -27,11 +27,14 @@ class SessionRegistry {
   bool add(Session* session, std::weak_ptr<Session> handle);
   void remove(Session* session);
 
-  // Whether another connection may be accepted under `max` live ones (connections asked
-  // to close do not count). At the limit, asks the connection idle the longest to close
-  // (Session::stop) and returns true; when none is idle returns false and calls on_room
-  // once a session leaves or turns idle.
-  bool make_room(std::size_t max);
+  // The connection limit, `max` live sessions (those asked to close do not count):
+  // Whether to accept another connection: below the limit, or at it with an idle session
+  // other than `newest` (the last accepted, which has not had the time to send its
+  // request) to close for it. When not, calls on_room once a session leaves or turns idle.
+  bool may_accept(std::size_t max, const Session* newest);
+  // After `newcomer` was accepted: over the limit, asks the session idle the longest
+  // (other than `newcomer`) to close (Session::stop).
+  void make_room(std::size_t max, const Session* newcomer);
   // A session calls this when it starts waiting for a request.
   void session_idle() {
     if (waiting_.load(std::memory_order_relaxed)) notify_room();
@@ -50,12 +53,15 @@ class SessionRegistry {
     std::weak_ptr<Session> handle;
     bool closing = false;  // asked to close by make_room
   };
+  using Map = std::unordered_map<Session*, Entry>;
   // Calls on_drained_ (once, without the lock) when stopping and empty.
   void notify_if_drained(std::unique_lock<std::mutex>& lock);
   void notify_room();
+  // The session idle the longest, not closing, other than `except`; end() when none.
+  Map::iterator oldest_idle(const Session* except);
 
   mutable std::mutex mutex_;
-  std::unordered_map<Session*, Entry> sessions_;
+  Map sessions_;
   std::size_t closing_ = 0;  // entries with closing set
   bool stopping_ = false;
   bool drained_ = false;

@@ -337,8 +337,10 @@ TEST_CASE("every request is one line of the JSONL access log", "[serve][e2e]") {
   }
   REQUIRE(requests.size() == 4);  // the first is ServeProcess's readiness probe
   requests.erase(requests.begin());
-  CHECK(requests[0].find("\"msg\":\"GET /health 200\"") != std::string::npos);
-  CHECK(requests[1].find("\"msg\":\"POST /predict 200\"") != std::string::npos);
+  CHECK(requests[0].find("\"msg\":\"GET 200\"") != std::string::npos);
+  CHECK(requests[0].find("\"target\":\"/health\"") != std::string::npos);
+  CHECK(requests[1].find("\"msg\":\"POST 200\"") != std::string::npos);
   CHECK(requests[1].find("\"rows\":1") != std::string::npos);
-  CHECK(requests[2].find("\"msg\":\"GET /nope 404\"") != std::string::npos);
+  CHECK(requests[2].find("\"msg\":\"GET 404\"") != std::string::npos);
+  CHECK(requests[2].find("\"target\":\"/nope\"") != std::string::npos);
 }
