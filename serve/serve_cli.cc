@@ -64,9 +64,9 @@ int run(int argc, char** argv) {
       "max-connections", po::value<std::size_t>()->default_value(512),
       "open connections at most (the oldest idle one is closed for a new one)")(
       "max-requests-per-connection", po::value<std::uint64_t>()->default_value(1000),
-      "requests one kept-alive connection may carry")(
-      "max-connection-age", po::value<double>()->default_value(300),
-      "seconds one kept-alive connection may live")(
+      "requests one kept-alive connection may carry")("max-connection-age",
+                                                      po::value<double>()->default_value(300),
+                                                      "seconds one kept-alive connection may live")(
       "read-timeout", po::value<double>()->default_value(10),
       "seconds for a started request to arrive whole (408)")(
       "idle-timeout", po::value<double>()->default_value(30),

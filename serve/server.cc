@@ -129,7 +129,7 @@ int Server::run() {
   io_.run();
   for (std::thread& t : threads) t.join();
   predictions_.join();  // a prediction cut by a drain timeout finishes; its answer is dropped
-  registry_.detach();  // connections cut by a drain timeout go away with io_, unannounced
+  registry_.detach();   // connections cut by a drain timeout go away with io_, unannounced
 
   if (!options_.pid_file.empty()) {
     // Only our own pid file: a newer service may have taken the name over.

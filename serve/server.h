@@ -68,8 +68,8 @@ class Server {
   BodyBudget bodies_;
   int exit_code_ = 0;
   unsigned short port_ = 0;
-  bool stopping_ = false;  // on the strand
-  bool paused_ = false;    // on the strand: accepting waits for room
+  bool stopping_ = false;            // on the strand
+  bool paused_ = false;              // on the strand: accepting waits for room
   const Session* newest_ = nullptr;  // on the strand: the last accepted (compared, never used)
   std::optional<std::chrono::steady_clock::time_point> limit_logged_;  // on the strand
 

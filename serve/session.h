@@ -3,8 +3,8 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
@@ -112,10 +112,10 @@ class Session : public std::enable_shared_from_this<Session> {
   BodyBudget::Reservation body_reservation_;
   std::array<char, 4096> scratch_;  // discarded input while lingering
   Phase phase_ = Phase::kIdle;
-  bool timed_out_ = false;  // the read deadline passed (answer 408)
-  bool stopping_ = false;   // the server is draining
-  bool refused_ = false;    // the request was answered before it was read whole
-  bool head_ = false;       // the request is HEAD: answer as GET, without the body
+  bool timed_out_ = false;    // the read deadline passed (answer 408)
+  bool stopping_ = false;     // the server is draining
+  bool refused_ = false;      // the request was answered before it was read whole
+  bool head_ = false;         // the request is HEAD: answer as GET, without the body
   bool retry_after_ = false;  // the answer says when to retry (503)
   std::atomic<std::int64_t> idle_since_{0};
   std::uint64_t requests_ = 0;  // answered on this connection

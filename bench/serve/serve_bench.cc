@@ -232,8 +232,8 @@ void bench_single_row(int port, const std::string& row_json, int connections, do
   };
   for (std::size_t i = 0; i < conns.size(); ++i) open(i);
   Clock::time_point start = Clock::now();
-  Clock::time_point stop = start + std::chrono::duration_cast<Clock::duration>(
-                                       std::chrono::duration<double>(seconds));
+  Clock::time_point stop =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<epoll_event> events(conns.size());
   char buffer[16384];
   while (Clock::now() < stop) {
@@ -272,9 +272,10 @@ void bench_single_row(int port, const std::string& row_json, int connections, do
   std::size_t count = latencies.size();
   double p50 = percentile(latencies, 0.50);
   double p99 = percentile(latencies, 0.99);
-  std::printf("single row, %d connections, %.0f s: %.0f requests/s, p50 %.3f ms, p99 %.3f ms, "
-              "%ld errors\n",
-              connections, seconds, static_cast<double>(count) / elapsed, p50, p99, errors);
+  std::printf(
+      "single row, %d connections, %.0f s: %.0f requests/s, p50 %.3f ms, p99 %.3f ms, "
+      "%ld errors\n",
+      connections, seconds, static_cast<double>(count) / elapsed, p50, p99, errors);
 }
 
 // Phase 2: /health probes while four clients post `batch` (of `rows` rows) in a loop.
@@ -292,7 +293,8 @@ void bench_health_under_batches(int port, const std::string& batch, std::size_t 
         Answer a = client.exchange(request);
         if (done) break;
         // Every row answered: the predictions array has rows - 1 commas.
-        std::size_t commas = static_cast<std::size_t>(std::count(a.body.begin(), a.body.end(), ','));
+        std::size_t commas =
+            static_cast<std::size_t>(std::count(a.body.begin(), a.body.end(), ','));
         if (a.status == 200 && commas == rows) {  // rows - 1 between values, 1 after the sha
           ++batches;
         } else {
@@ -322,12 +324,12 @@ void bench_health_under_batches(int port, const std::string& batch, std::size_t 
   double p50 = percentile(latencies, 0.50);
   double p99 = percentile(latencies, 0.99);
   double max = latencies.empty() ? 0 : latencies.back();
-  std::printf("health under 4 x %.1f MiB CSV batches, %.0f s: %zu probes, p50 %.2f ms, p99 %.2f "
-              "ms, max %.2f ms, %ld errors; %ld batches answered (%.1f rows/s), %ld failed\n",
-              static_cast<double>(batch.size()) / (1 << 20), seconds, probes, p50, p99, max,
-              health_errors, batches.load(),
-              static_cast<double>(batches.load()) * static_cast<double>(rows) / seconds,
-              batch_errors.load());
+  std::printf(
+      "health under 4 x %.1f MiB CSV batches, %.0f s: %zu probes, p50 %.2f ms, p99 %.2f "
+      "ms, max %.2f ms, %ld errors; %ld batches answered (%.1f rows/s), %ld failed\n",
+      static_cast<double>(batch.size()) / (1 << 20), seconds, probes, p50, p99, max, health_errors,
+      batches.load(), static_cast<double>(batches.load()) * static_cast<double>(rows) / seconds,
+      batch_errors.load());
 }
 
 }  // namespace
@@ -371,8 +373,7 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   pid_t pid = -1;
   try {
-    run({(bin / "clean").string(), "--input", fs::absolute(data).string(), "--output",
-         "clean.csv"},
+    run({(bin / "clean").string(), "--input", fs::absolute(data).string(), "--output", "clean.csv"},
         work);
     run({(bin / "train").string(), "--input", "clean.csv", "--output", "trained.pkl", "--target",
          "median_house_value"},
@@ -405,10 +406,10 @@ int main(int argc, char** argv) {
     for (std::string f; std::getline(rs, f, ',');) values.push_back(f);
     std::string row_json = "{";
     for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
-      bool number = !values[i].empty() &&
-                    values[i].find_first_not_of("-+.0123456789eE") == std::string::npos;
-      row_json += (i ? ",\"" : "\"") + names[i] + "\":" +
-                  (number ? values[i] : "\"" + values[i] + "\"");
+      bool number =
+          !values[i].empty() && values[i].find_first_not_of("-+.0123456789eE") == std::string::npos;
+      row_json +=
+          (i ? ",\"" : "\"") + names[i] + "\":" + (number ? values[i] : "\"" + values[i] + "\"");
     }
     row_json += "}";
 

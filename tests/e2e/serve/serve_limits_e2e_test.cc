@@ -153,7 +153,8 @@ std::vector<std::pair<std::string, json::object>> logged_requests(const fs::path
 
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size()))
+  for (std::size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + what.size()))
     ++n;
   return n;
 }

@@ -92,6 +92,7 @@ TEST_CASE("a request line with a long target that is not UTF-8 is valid JSON und
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].size() < 1024);
   json::object o = json::parse(lines[0]).as_object();  // throws on invalid UTF-8
-  CHECK(std::string(o["metrics"].as_object()["target"].as_string()) == "/%FF" + std::string(252, 'a') + "\u2026");
+  CHECK(std::string(o["metrics"].as_object()["target"].as_string()) ==
+        "/%FF" + std::string(252, 'a') + "\u2026");
   CHECK(o["metrics"].as_object()["target_bytes"] == 100 * 1024 + 2);
 }
