@@ -37,8 +37,8 @@ std::unique_ptr<test_util::BackgroundProcess> start_serve_as_save_does(const Dep
   fs::path dir = fs::canonical(d.deploy);
   auto serve = std::make_unique<test_util::BackgroundProcess>(
       std::vector<std::string>{test_util::bin("serve").string(), "--deploy-dir", dir.string(),
-                               "--host", "127.0.0.1", "--port", std::to_string(port),
-                               "--pid-file", (dir / "serve.pid").string(), "--log-dir",
+                               "--host", "127.0.0.1", "--port", std::to_string(port), "--pid-file",
+                               (dir / "serve.pid").string(), "--log-dir",
                                (d.dir / "logs").string()},
       dir);
   wait_for_file(dir / "serve.pid");
@@ -56,13 +56,12 @@ TEST_CASE("a second deployment on a port another deployment's service holds exit
   second.port = first.port;
   test_util::ProcessResult r = second.deploy_model(m.good());  // the same model
   CHECK(r.exit_code == 75);
-  CHECK(last_line(r.err) == "save: the prediction service did not come up with model " +
-                                short_sha(m.good()) + ": port " + std::to_string(first.port) +
-                                " is held by the service of deployment " +
-                                fs::canonical(first.deploy).string() + " (pid " +
-                                std::to_string(first.guard.pid()) +
-                                "); choose another --port (0: any free one); " +
-                                (second.deploy / "current").string() + " is not set");
+  CHECK(last_line(r.err) ==
+        "save: the prediction service did not come up with model " + short_sha(m.good()) +
+            ": port " + std::to_string(first.port) + " is held by the service of deployment " +
+            fs::canonical(first.deploy).string() + " (pid " + std::to_string(first.guard.pid()) +
+            "); choose another --port (0: any free one); " + (second.deploy / "current").string() +
+            " is not set");
   CHECK_FALSE(fs::exists(second.marker));
   CHECK_FALSE(second.record().has_value());
   CHECK(test_util::read_text(first.marker) == first.marker_for(m.good()));
@@ -110,9 +109,8 @@ TEST_CASE("save --port 0 lets serve pick a free port, and the marker and later s
   REQUIRE(record->port > 0);
   std::string url = "http://127.0.0.1:" + std::to_string(record->port);
   CHECK(record->url == url);
-  CHECK(test_util::read_text(d.marker) ==
-        "status: serving\nurl: " + url + "\nmodel_sha256: " + serve_test::file_sha256(m.good()) +
-            "\n");
+  CHECK(test_util::read_text(d.marker) == "status: serving\nurl: " + url + "\nmodel_sha256: " +
+                                              serve_test::file_sha256(m.good()) + "\n");
   CHECK(last_line(r.err).find("serving at " + url + " (started)") != std::string::npos);
 
   test_util::ProcessResult again = d.deploy_model(m.other());

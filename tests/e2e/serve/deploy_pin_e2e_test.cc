@@ -47,8 +47,9 @@ TEST_CASE("after a rollback save refuses another model with 77 naming the pin an
                                       short_sha(m.other()) + "); release it with: " + release);
   CHECK(d.health().find(serve_test::file_sha256(m.good())) != std::string::npos);
   CHECK(test_util::read_text(d.marker) == d.marker_for(m.good()));
-  CHECK(d.deploy_model(m.other(), {"--approve"}).exit_code == 77);  // the gate's approval is not a release
-  CHECK(d.deploy_model(m.good()).exit_code == 0);                   // the pinned model itself is fine
+  CHECK(d.deploy_model(m.other(), {"--approve"}).exit_code ==
+        77);                                       // the gate's approval is not a release
+  CHECK(d.deploy_model(m.good()).exit_code == 0);  // the pinned model itself is fine
 }
 
 TEST_CASE("save --release lifts the pin, the history records rollback, pin and release",
@@ -59,17 +60,17 @@ TEST_CASE("save --release lifts the pin, the history records rollback, pin and r
   std::string ts = common::read_pin(d.deploy)->ts;
   test_util::ProcessResult released = d.save({"--release"});
   CHECK(released.exit_code == 0);
-  CHECK(last_line(released.err) == "save: released the pin of " + d.deploy.string() +
-                                       " on model " + short_sha(m.good()) + " (set by " +
-                                       common::current_user() + " at " + ts +
-                                       ": rollback from " + short_sha(m.other()) +
+  CHECK(last_line(released.err) == "save: released the pin of " + d.deploy.string() + " on model " +
+                                       short_sha(m.good()) + " (set by " + common::current_user() +
+                                       " at " + ts + ": rollback from " + short_sha(m.other()) +
                                        "); save deploys other models again");
   CHECK_FALSE(fs::exists(common::pin_path(d.deploy)));
   std::vector<std::string> history = test_util::read_lines(d.deploy / "history.jsonl");
   REQUIRE(history.size() == 5);
   std::string good = serve_test::file_sha256(m.good());
   std::string by = "\"by\":\"" + common::current_user() + "\"";
-  CHECK(history[2].find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") != std::string::npos);
+  CHECK(history[2].find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") !=
+        std::string::npos);
   CHECK(history[3].find("\"action\":\"pin\",\"sha256\":\"" + good + "\"") != std::string::npos);
   CHECK(history[3].find(by) != std::string::npos);
   CHECK(history[4].find("\"action\":\"release\",\"sha256\":\"" + good + "\"") != std::string::npos);
@@ -117,10 +118,10 @@ TEST_CASE("driver status says that save will refuse another model while the depl
   REQUIRE(run_driver("run").exit_code == 0);
   fs::copy_file(m.other(), work / "trained.pkl", fs::copy_options::overwrite_existing);
   REQUIRE(run_driver("run").exit_code == 0);
-  test_util::ProcessResult rollback = test_util::run_process(
-      {test_util::bin("save").string(), "--rollback", "--output", "flask_api_running.txt",
-       "--port", std::to_string(port)},
-      work);
+  test_util::ProcessResult rollback =
+      test_util::run_process({test_util::bin("save").string(), "--rollback", "--output",
+                              "flask_api_running.txt", "--port", std::to_string(port)},
+                             work);
   REQUIRE(rollback.exit_code == 0);
   std::optional<common::ServicePin> pin = common::read_pin(work / "deploy");
   REQUIRE(pin.has_value());
