@@ -9,6 +9,7 @@
 #include "driver/driver_error.h"
 #include "driver/graph.h"
 #include "driver/graph_format.h"
+#include "driver/service_check.h"
 #include "driver/session.h"
 #include "driver/task_state.h"
 #include "driver/up_to_date.h"
@@ -67,8 +68,11 @@ int status_command(const DriverOptions& options) {
     to_run += plan[t].run ? 1 : 0;
     std::string name = dag.tasks[t].name;
     name.resize(width, ' ');
-    std::cout << name << "  " << (plan[t].run ? "will run: " + plan[t].reason : plan[t].reason)
-              << '\n';
+    std::string line = plan[t].run ? "will run: " + plan[t].reason : plan[t].reason;
+    const Task& task = dag.tasks[t];
+    if (!task.service_pid_file.empty())
+      line += service_pin_note(task.service_pid_path, task.service_pid_file);
+    std::cout << name << "  " << line << '\n';
   }
   if (to_run == 0) {
     std::cout << "all " << selected << " tasks up to date\n";

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <optional>
 
+#include "common/error.h"
 #include "common/process_status.h"
+#include "common/service_pin.h"
 
 namespace driver {
 
@@ -24,6 +26,17 @@ std::string service_problem(const std::filesystem::path& pid_file, const std::st
   // btime is in whole seconds: allow for it, and for the service's own start-up.
   if (*started > written + 2.0) return gone;
   return "";
+}
+
+std::string service_pin_note(const std::filesystem::path& pid_file, const std::string& declared) {
+  std::string dir = std::filesystem::path(declared).parent_path().string();
+  try {
+    std::optional<common::ServicePin> pin = common::read_pin(pid_file.parent_path());
+    if (!pin) return "";
+    return "; it will refuse another model: " + common::describe_pin(dir.empty() ? "." : dir, *pin);
+  } catch (const common::Error& e) {
+    return std::string("; its pin cannot be read: ") + e.what();
+  }
 }
 
 }  // namespace driver

@@ -14,4 +14,11 @@ namespace driver {
 // pid file was written: after a reboot the pid may name another process.
 std::string service_problem(const std::filesystem::path& pid_file, const std::string& declared);
 
+// The pin a person set on that service (common/service_pin.h: pin.json beside its pid
+// file), in the words `driver status` appends to the task's line: "" when there is none,
+// otherwise "; it will refuse another model: deploy is pinned to model 0d76c04de706 by
+// alice at 2026-12-03T23:50:01.123Z (rollback from bf1caf8d9e8e); release it with: ...".
+// Never throws: an unreadable pin is named as such.
+std::string service_pin_note(const std::filesystem::path& pid_file, const std::string& declared);
+
 }  // namespace driver

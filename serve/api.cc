@@ -1,5 +1,7 @@
 #include "serve/api.h"
 
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <cmath>
 #include <vector>
@@ -21,13 +23,29 @@ ApiResponse error_response(unsigned status, std::string_view message) {
 
 namespace {
 
+ServiceIdentity& identity_slot() {
+  static ServiceIdentity identity;
+  return identity;
+}
+
+// The /health fields after the uptime that say who answers: fixed for the process.
+std::string identity_json(const ServiceIdentity& identity) {
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? std::string("null") : json::serialize(json::string(text));
+  };
+  return ",\"pid\":" + std::to_string(::getpid()) +
+         ",\"deploy_dir\":" + text_or_null(identity.deploy_dir) +
+         ",\"deployment_id\":" + text_or_null(identity.deployment_id);
+}
+
 constexpr std::string_view kEndpoints = "GET /health, GET /model, POST /predict";
 
-ApiResponse health(const ServedModel& model, double uptime_s) {
+ApiResponse health(const ServedModel& model, double uptime_s, const std::string& identity) {
   ApiResponse response;
   response.model_sha256 = model.sha256;
   response.body = "{\"status\":\"ok\",\"model_sha256\":\"" + model.sha256 + "\",\"uptime_s\":";
   common::append_number(response.body, std::round(uptime_s * 1000) / 1000);
+  response.body += identity;
   response.body += "}\n";
   return response;
 }
@@ -62,6 +80,13 @@ ApiResponse predict(const ServedModel& model, const ApiRequest& request) {
 
 }  // namespace
 
+void set_service_identity(ServiceIdentity identity) { identity_slot() = std::move(identity); }
+
+Api::Api(const ModelHolder& models)
+    : models_(models),
+      started_(std::chrono::steady_clock::now()),
+      identity_json_(identity_json(identity_slot())) {}
+
 ApiResponse Api::handle(const ApiRequest& request) const {
   std::string_view path = request.target.substr(0, request.target.find('?'));
   bool get = request.method == "GET";
@@ -82,7 +107,7 @@ ApiResponse Api::handle(const ApiRequest& request) const {
     }
     double uptime =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    return health(*model, uptime);
+    return health(*model, uptime, identity_json_);
   }
   if (path == "/predict") {
     if (request.method != "POST") {

@@ -26,8 +26,21 @@ struct ApiResponse {
   std::string model_sha256;  // the model that answered ("" when none did)
 };
 
+// Who the service answers for, reported by GET /health: the deployment it serves (its
+// canonical directory and id, tasks/save/deployment_identity.h), empty for --model.
+struct ServiceIdentity {
+  std::string deploy_dir;
+  std::string deployment_id;
+};
+
+// Sets the identity of this process's service. A process serves one deployment: serve's
+// main calls it once, before the Server (and its Api) is built; an Api takes the identity
+// set at its construction.
+void set_service_identity(ServiceIdentity identity);
+
 // The service's endpoints:
-//   GET  /health   200 {"status":"ok","model_sha256":...,"uptime_s":...}
+//   GET  /health   200 {"status":"ok","model_sha256":...,"uptime_s":...,"pid":...,
+//                  "deploy_dir":...,"deployment_id":...} (the last two null for --model)
 //   GET  /model    200 the model's metadata (served_model.h)
 //   POST /predict  200 {"model_sha256":...,"predictions":[...]} for a JSON object, an array
 //                  of objects or text/csv with a header; 400 naming the row and field;
@@ -36,13 +49,13 @@ struct ApiResponse {
 // Errors are {"error": message, "status": code}. Never throws for bad input.
 class Api {
  public:
-  explicit Api(const ModelHolder& models)
-      : models_(models), started_(std::chrono::steady_clock::now()) {}
+  explicit Api(const ModelHolder& models);
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
   const ModelHolder& models_;
   std::chrono::steady_clock::time_point started_;
+  std::string identity_json_;  // ,"pid":...,"deploy_dir":...,"deployment_id":...
 };
 
 // An error answer: {"error": message, "status": status}.

@@ -1,13 +1,20 @@
 #include "serve/serve_cli.h"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <iostream>
+#include <optional>
 
 #include "common/cli.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "common/run_main.h"
 #include "serve/server.h"
+#include "tasks/save/deployment_identity.h"
+#include "tasks/save/service_record.h"
 
+namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
 namespace serve {
@@ -31,6 +38,41 @@ T positive_flag(const po::variables_map& values, const char* name, const char* w
   }
   return value;
 }
+// This process as its deployment's service in <deploy dir>/serve.json
+// (tasks/save/service_record.h), written once the port is bound and before any request is
+// answered, so the deploy directory knows its service whoever started it and whatever
+// became of them; removed on exit when it still names this process. A deployment has one
+// service: when the record names another live serve of it, this one serves unregistered
+// (save does not take it for the deployment's) and says so.
+class Registration {
+ public:
+  Registration(const tasks::DeploymentIdentity& identity, const std::string& host,
+               unsigned short port)
+      : dir_(identity.dir) {
+    tasks::remove_stale_service_record_temps(dir_);
+    std::optional<tasks::ServiceRecord> other = tasks::read_service_record(dir_);
+    if (other && other->pid != ::getpid() && tasks::serves_deployment(other->pid, dir_)) {
+      std::cerr << "serve: not registered in " << tasks::service_record_path(dir_).string()
+                << ": the deployment's service is pid " << other->pid << " at " << other->url
+                << std::endl;
+      return;
+    }
+    std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    tasks::write_service_record(
+        dir_, {::getpid(), host, port, "http://" + shown + ":" + std::to_string(port),
+               identity.dir.string(), identity.id});
+    registered_ = true;
+  }
+  ~Registration() {
+    if (registered_) tasks::remove_service_record(dir_, ::getpid());
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  std::filesystem::path dir_;
+  bool registered_ = false;
+};
 
 int run(int argc, char** argv) {
   common::ProgramInfo info;
@@ -113,7 +155,18 @@ int run(int argc, char** argv) {
   options.log_dir = cli.common().log_dir;
   options.run_id = cli.common().run_id;
 
+  // The identity /health reports is fixed before the Server builds its Api. A directory
+  // with nothing deployed is left to the Server to report.
+  std::optional<tasks::DeploymentIdentity> identity;
+  std::error_code ec;
+  if (has_deploy && fs::exists(fs::symlink_status(options.source.deploy_dir / "current", ec))) {
+    identity = tasks::deployment_identity(options.source.deploy_dir);
+    serve::set_service_identity({identity->dir.string(), identity->id});
+  }
+  std::string host = options.host;
   serve::Server server(std::move(options));
+  std::optional<Registration> registration;
+  if (identity) registration.emplace(*identity, host, server.port());
   return server.run();
 }
 

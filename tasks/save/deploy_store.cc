@@ -79,6 +79,7 @@ void DeployStore::append_history(const HistoryEntry& entry) {
   json::object line{{"ts", entry.ts},           {"run_id", entry.run_id},
                     {"action", entry.action},   {"sha256", entry.sha256},
                     {"previous_sha256", entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
+  if (!entry.by.empty()) line["by"] = entry.by;
   std::string text = json::serialize(line) + "\n";
   fs::path path = dir_ / "history.jsonl";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -109,7 +110,7 @@ std::vector<HistoryEntry> DeployStore::history() const {
       return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
     };
     HistoryEntry e{text_of("ts"), text_of("run_id"), text_of("action"), text_of("sha256"),
-                   text_of("previous_sha256")};
+                   text_of("previous_sha256"), text_of("by")};
     if (!e.sha256.empty()) entries.push_back(std::move(e));
   }
   return entries;

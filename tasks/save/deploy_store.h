@@ -12,15 +12,17 @@ namespace tasks {
 struct HistoryEntry {
   std::string ts;          // RFC 3339 UTC
   std::string run_id;      // the run that made the change
-  std::string action;      // "deploy" or "rollback"
-  std::string sha256;      // the model current points at after the change
+  std::string action;      // "deploy", "rollback", "pin" or "release"
+  std::string sha256;      // the model current points at after the change (pin, release: the
+                           // pinned model)
   std::string previous;    // the model it pointed at before ("" when none)
+  std::string by;          // pin, release: who (login name); "" otherwise
 };
 
 // The deployment directory (docs/deploy.md):
 //   models/<sha256>.json   content-addressed copies of model documents (never modified)
 //   current                symlink to models/<sha256>.json, replaced atomically
-//   history.jsonl          one line per deploy or rollback, appended
+//   history.jsonl          one line per deploy, rollback, pin or release, appended
 //   .lock                  held while a save changes the directory
 class DeployStore {
  public:

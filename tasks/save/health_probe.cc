@@ -79,6 +79,7 @@ HealthAnswer probe_health(const std::string& url, std::chrono::milliseconds time
   }
   http::response<http::string_body> response;
   if (beast::error_code ec = get(*where, "/health", timeout, response)) {
+    answer.refused = ec == asio::error::connection_refused;
     answer.problem = ec == beast::error::timeout
                          ? "no answer from " + target + " within " + std::to_string(timeout.count()) + " ms"
                          : "cannot reach " + target + ": " + ec.message();
@@ -101,7 +102,21 @@ HealthAnswer probe_health(const std::string& url, std::chrono::milliseconds time
   }
   answer.ok = true;
   answer.model_sha256 = std::string(sha->get_string());
+  if (const json::value* pid = o->if_contains("pid"); pid != nullptr && pid->is_int64())
+    answer.pid = pid->as_int64();
+  if (const json::value* d = o->if_contains("deploy_dir"); d != nullptr && d->is_string())
+    answer.deploy_dir = std::string(d->get_string());
+  if (const json::value* i = o->if_contains("deployment_id"); i != nullptr && i->is_string())
+    answer.deployment_id = std::string(i->get_string());
   return answer;
+}
+
+std::string who_answers(const HealthAnswer& answer) {
+  if (!answer.ok) return "a process that is not a pipeline service";
+  if (answer.pid == 0) return "a service that does not say its deployment (an older serve)";
+  std::string pid = "pid " + std::to_string(answer.pid);
+  if (answer.deploy_dir.empty()) return "a service of no deployment (serve --model, " + pid + ")";
+  return "the service of deployment " + answer.deploy_dir + " (" + pid + ")";
 }
 
 }  // namespace tasks

@@ -8,14 +8,16 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "common/process_status.h"
 #include "common/failpoint.h"
 #include "common/file_lock.h"
 #include "common/json_util.h"
 #include "common/log.h"
+#include "common/process_status.h"
+#include "common/service_pin.h"
 #include "common/sha256.h"
 #include "tasks/model/model.h"
 #include "tasks/save/deploy_store.h"
+#include "tasks/save/deployment_identity.h"
 #include "tasks/save/health_probe.h"
 #include "tasks/save/quality_gate.h"
 
@@ -66,22 +68,43 @@ struct ServiceOutcome {
   std::string action;  // "started", "reloaded", "unchanged"
 };
 
-// Polls /health until it reports `sha`. `gone` says why the service can no longer answer
-// ("" while it runs). Throws TransientError at the deadline or when the service is gone.
-void wait_for_model(const std::string& url, const std::string& sha,
-                    std::chrono::milliseconds timeout, const std::function<std::string()>& gone) {
+// Whether `answer` comes from the service `pid` of deployment `self`: a service is known
+// by its deployment and pid, not by the model it happens to answer with.
+bool answers_for(const HealthAnswer& answer, const DeploymentIdentity& self, pid_t pid) {
+  return answer.ok && answer.pid == pid && answer.deployment_id == self.id &&
+         answer.deploy_dir == self.dir.string();
+}
+
+// Polls /health until the service `pid` of `self` reports `sha`, at the URL `where` gives
+// ("" while the service has not registered itself yet). `gone` says why the service can no
+// longer answer ("" while it runs). Returns the URL. Throws TransientError at the deadline
+// or when the service is gone.
+std::string wait_for_model(const std::function<std::string()>& where, pid_t pid,
+                           const DeploymentIdentity& self, const std::string& sha,
+                           std::chrono::milliseconds timeout,
+                           const std::function<std::string()>& gone) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string last = "no answer yet";
+  std::string url;
   for (;;) {
     if (std::string why = gone(); !why.empty()) throw common::TransientError(why);
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    // Short probes: one that a busy service misses is simply repeated.
-    HealthAnswer answer = probe_health(url, std::clamp(left, 100ms, 300ms));
-    if (answer.ok && answer.model_sha256 == sha) return;
-    last = answer.ok ? "it answers with model " + short_sha(answer.model_sha256) : answer.problem;
+    url = where();
+    if (url.empty()) {
+      last = "it has not registered in serve.json yet";
+    } else {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      // Short probes: one that a busy service misses is simply repeated.
+      HealthAnswer answer = probe_health(url, std::clamp(left, 100ms, 300ms));
+      bool ours = answers_for(answer, self, pid);
+      if (ours && answer.model_sha256 == sha) return url;
+      last = !answer.ok ? answer.problem
+             : ours     ? "it answers with model " + short_sha(answer.model_sha256)
+                        : url + " answers as " + who_answers(answer);
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
-      std::string message = "the service at " + url;
+      std::string message =
+          url.empty() ? "the service (pid " + std::to_string(pid) + ")" : "the service at " + url;
       message += " did not answer with model " + short_sha(sha);
       message += " within " + std::to_string(timeout.count()) + " ms (" + last + ")";
       throw common::TransientError(message);
@@ -90,44 +113,75 @@ void wait_for_model(const std::string& url, const std::string& sha,
   }
 }
 
+// Why a service could not bind `address`: what answers there now, or "" when nothing does
+// (the holder has gone meanwhile, and serve's own words say more).
+std::string port_holder(const ServiceAddress& address) {
+  HealthAnswer answer = probe_health(address.url(), 1000ms);
+  if (answer.refused) return "";
+  return "port " + std::to_string(address.port) + " is held by " + who_answers(answer) +
+         "; choose another --port (0: any free one)";
+}
+
 // Makes the deploy directory's service answer with `sha`: reloads the one running (or
 // leaves it when it already does), or starts one.
 ServiceOutcome bring_up(const ServiceControl& control, const SaveOptions& options,
-                        const std::string& sha, common::TaskContext& context) {
+                        const DeploymentIdentity& self, const std::string& sha,
+                        common::TaskContext& context) {
   fs::path log_dir = fs::absolute(context.options().log_dir);
   return context.with_retry("save.serve", [&] {
     common::failpoint("save.serve");
     if (std::optional<RunningService> running = control.running()) {
-      ServiceOutcome outcome{running->address.url(), running->pid, "unchanged"};
-      if (running->address.url() != options.address.url()) {
+      ServiceOutcome outcome{running->url, running->pid, "unchanged"};
+      bool moved = options.address.port == 0 ? running->address.host != options.address.host
+                                             : running->address.url() != options.address.url();
+      if (moved) {
         context.log().warn("service_address",
                            "the service already runs at " + outcome.url + " (pid " +
                                std::to_string(running->pid) + "); keeping it there instead of " +
                                options.address.url() + " (save --stop first to move it)");
       }
-      HealthAnswer health = probe_health(outcome.url, 1000ms);
-      if (health.ok && health.model_sha256 == sha) return outcome;
-      ServiceControl::reload(running->pid);
-      outcome.action = "reloaded";
       pid_t pid = running->pid;
-      wait_for_model(outcome.url, sha, options.serve_timeout, [&] {
-        return common::process_alive(pid) ? std::string()
+      HealthAnswer health = probe_health(outcome.url, 1000ms);
+      if (answers_for(health, self, pid) && health.model_sha256 == sha) return outcome;
+      if (health.ok && !answers_for(health, self, pid)) {
+        throw common::TransientError(outcome.url + " answers as " + who_answers(health) +
+                                     ", not as this deployment's service (pid " +
+                                     std::to_string(pid) + "); stop it with save --stop");
+      }
+      ServiceControl::reload(pid);
+      outcome.action = "reloaded";
+      wait_for_model([&] { return outcome.url; }, pid, self, sha, options.serve_timeout,
+                     [&] {
+                       return common::process_alive(pid)
+                                  ? std::string()
                                   : "the service (pid " + std::to_string(pid) + ") is gone";
-      });
+                     });
       return outcome;
     }
     pid_t pid = control.start(options.address, log_dir, context.options().run_id);
-    ServiceOutcome outcome{options.address.url(), pid, "started"};
-    context.log().info("service_start",
-                       "started serve (pid " + std::to_string(pid) + ") at " + outcome.url,
-                       json::object{{"pid", pid}, {"url", outcome.url}});
+    context.log().info(
+        "service_start",
+        "started serve (pid " + std::to_string(pid) + ") for " + options.address.url(),
+        json::object{{"pid", pid}, {"address", options.address.url()}});
+    ServiceOutcome outcome{"", pid, "started"};
     try {
-      wait_for_model(outcome.url, sha, options.serve_timeout, [&] {
-        std::string status;
-        if (!ServiceControl::child_exited(pid, &status)) return std::string();
-        std::string said = control.output_tail(1);
-        return "serve " + status + (said.empty() ? "" : ": " + said);
-      });
+      outcome.url = wait_for_model(
+          [&] {
+            std::optional<RunningService> registered = control.registered(pid);
+            return registered ? registered->url : std::string();
+          },
+          pid, self, sha, options.serve_timeout,
+          [&] {
+            std::string status;
+            int code = -1;
+            if (!ServiceControl::child_exited(pid, &status, &code)) return std::string();
+            constexpr int kPortInUse = static_cast<int>(common::ExitCode::kTempFail);
+            if (code == kPortInUse && options.address.port != 0) {
+              if (std::string holder = port_holder(options.address); !holder.empty()) return holder;
+            }
+            std::string said = control.output_tail(1);
+            return "serve " + status + (said.empty() ? "" : ": " + said);
+          });
     } catch (const common::Error&) {
       control.stop(pid, 1000ms);  // no half-started service left behind
       throw;
@@ -160,6 +214,7 @@ void restore_current(DeployStore& store, const ServiceControl& control, const st
 void deploy_to_service(const SaveOptions& options, DeployStore& store, const std::string& sha,
                        const std::string& previous, common::TaskContext& context,
                        SaveResult& result) {
+  DeploymentIdentity self = deployment_identity(store.dir());
   if (options.serve == ServeMode::kNoServe) {
     result.service = "none";
     result.marker_text = no_service_marker(sha, store.model_path(sha));
@@ -174,7 +229,7 @@ void deploy_to_service(const SaveOptions& options, DeployStore& store, const std
   }
   ServiceControl control = control_for(options);
   try {
-    ServiceOutcome outcome = bring_up(control, options, sha, context);
+    ServiceOutcome outcome = bring_up(control, options, self, sha, context);
     result.url = outcome.url;
     result.service = outcome.action;
     result.service_pid = outcome.pid;
@@ -225,10 +280,30 @@ void record_or_undo(const SaveOptions& options, DeployStore& store, const Histor
   }
 }
 
-// The sha256 of the last change history.jsonl records ("" when none).
+// The sha256 of the last change of current history.jsonl records ("" when none); pins
+// and releases do not change current.
 std::string last_recorded(const DeployStore& store) {
   std::vector<HistoryEntry> history = store.history();
-  return history.empty() ? std::string() : history.back().sha256;
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->action == "deploy" || it->action == "rollback") return it->sha256;
+  }
+  return "";
+}
+
+// The locked deploy directory, with what killed saves and services left removed.
+struct LockedStore {
+  explicit LockedStore(const SaveOptions& options)
+      : store(options.deploy_dir), lock(store.lock_path()) {
+    store.remove_stale_temp_links();
+    control_for(options).remove_stale_temps();
+  }
+  DeployStore store;
+  common::FileLock lock;
+};
+
+// The command that releases the pin of `options.deploy_dir`.
+std::string release_command(const SaveOptions& options) {
+  return "save --release --deploy-dir " + absolute_dir(options.deploy_dir).string();
 }
 
 }  // namespace
@@ -237,14 +312,19 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
   std::string document = common::read_file(options.model);
   Model candidate =
       model_from_json(common::parse_json(document, options.model.string()), options.model.string());
-  DeployStore store(options.deploy_dir);
-  common::FileLock lock(store.lock_path());
-  store.remove_stale_temp_links();
+  LockedStore locked(options);
+  DeployStore& store = locked.store;
 
   SaveResult result;
   std::optional<std::string> current = store.current();
   result.previous = current.value_or("");
   std::string sha = common::sha256_hex(document);
+  if (std::optional<common::ServicePin> pin = common::read_pin(store.dir());
+      pin && pin->sha256 != sha) {
+    throw common::PolicyError("refusing to deploy " + options.model.string() + " (model " +
+                              short_sha(sha) +
+                              "): " + common::describe_pin(options.deploy_dir.string(), *pin));
+  }
   if (current && *current != sha) {
     Model deployed = load_model(store.model_path(*current));
     GateDecision gate = quality_gate(candidate.metrics.test.rmse, deployed.metrics.test.rmse,
@@ -269,14 +349,15 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
   if (current != sha) {
     record_or_undo(
         options, store,
-        {common::rfc3339_now(), context.options().run_id, "deploy", sha, result.previous}, context);
+        {common::rfc3339_now(), context.options().run_id, "deploy", sha, result.previous, ""},
+        context);
   } else if (std::string recorded = last_recorded(store); recorded != sha) {
     // A save killed between re-pointing current and appending its line left a deploy the
     // history does not know, and a rollback from it would find nothing: record it now.
     context.with_retry("save.history", [&] {
       common::failpoint("save.history");
       store.append_history(
-          {common::rfc3339_now(), context.options().run_id, "deploy", sha, recorded});
+          {common::rfc3339_now(), context.options().run_id, "deploy", sha, recorded, ""});
     });
     context.log().info("history_repaired",
                        "recorded the deploy of model " + short_sha(sha) +
@@ -288,9 +369,8 @@ SaveResult save_model(const SaveOptions& options, common::TaskContext& context) 
 }
 
 SaveResult rollback_model(const SaveOptions& options, common::TaskContext& context) {
-  DeployStore store(options.deploy_dir);
-  common::FileLock lock(store.lock_path());
-  store.remove_stale_temp_links();
+  LockedStore locked(options);
+  DeployStore& store = locked.store;
   std::optional<std::string> current = store.current();
   if (!current) throw common::DataError(options.deploy_dir.string() + ": nothing is deployed");
   std::optional<std::string> target = store.rollback_target(*current);
@@ -298,25 +378,80 @@ SaveResult rollback_model(const SaveOptions& options, common::TaskContext& conte
     throw common::DataError(options.deploy_dir.string() +
                             ": no earlier model to roll back to from " + current->substr(0, 12));
   }
-  context.with_retry("save.deploy", [&] {
-    common::failpoint("save.deploy");
-    store.point_current_at(*target);
-  });
+  // Pinned first: a save killed in the middle of the rollback leaves a deployment that
+  // refuses other models rather than one that the next run silently moves forward again.
+  std::optional<common::ServicePin> earlier_pin = common::read_pin(store.dir());
+  common::ServicePin pin{*target,
+                         common::current_user(),
+                         common::rfc3339_now(),
+                         context.options().run_id,
+                         "rollback from " + short_sha(*current),
+                         release_command(options)};
+  common::write_pin(store.dir(), pin);
   SaveResult result;
-  result.action = "rollback";
-  result.sha256 = *target;
-  result.previous = *current;
-  deploy_to_service(options, store, *target, *current, context, result);
-  record_or_undo(options, store,
-                 {common::rfc3339_now(), context.options().run_id, "rollback", *target, *current},
-                 context);
+  try {
+    context.with_retry("save.deploy", [&] {
+      common::failpoint("save.deploy");
+      store.point_current_at(*target);
+    });
+    result.action = "rollback";
+    result.sha256 = *target;
+    result.previous = *current;
+    deploy_to_service(options, store, *target, *current, context, result);
+    record_or_undo(
+        options, store,
+        {common::rfc3339_now(), context.options().run_id, "rollback", *target, *current, ""},
+        context);
+  } catch (const common::Error&) {
+    try {  // the rollback did not happen: neither did its pin
+      if (earlier_pin) {
+        common::write_pin(store.dir(), *earlier_pin);
+      } else {
+        common::remove_pin(store.dir());
+      }
+    } catch (const common::Error& e) {
+      context.log().warn("restore_failed", std::string("cannot restore the pin: ") + e.what());
+    }
+    throw;
+  }
+  try {
+    context.with_retry("save.history", [&] {
+      common::failpoint("save.history");
+      store.append_history({pin.ts, pin.run_id, "pin", pin.sha256, *current, pin.by});
+    });
+  } catch (const common::Error& e) {
+    // pin.json is the pin; the history line only tells of it.
+    context.log().warn("history_failed",
+                       std::string("the pin is in place but not in the history: ") + e.what());
+  }
+  context.log().info("pin", common::describe_pin(options.deploy_dir.string(), pin),
+                     json::object{{"sha256", pin.sha256}, {"by", pin.by}});
   write_marker(options, context, result.marker_text);
   return result;
 }
 
+SaveResult release_pin(const SaveOptions& options, common::TaskContext& context) {
+  LockedStore locked(options);
+  DeployStore& store = locked.store;
+  SaveResult result;
+  result.action = "release";
+  result.sha256 = store.current().value_or("");
+  result.service = "unchanged";
+  std::optional<common::ServicePin> pin = common::read_pin(store.dir());
+  if (!pin) return result;
+  result.released = pin;
+  common::remove_pin(store.dir());
+  context.with_retry("save.history", [&] {
+    common::failpoint("save.history");
+    store.append_history({common::rfc3339_now(), context.options().run_id, "release", pin->sha256,
+                          "", common::current_user()});
+  });
+  return result;
+}
+
 SaveResult stop_service(const SaveOptions& options, common::TaskContext& context) {
-  DeployStore store(options.deploy_dir);
-  common::FileLock lock(store.lock_path());
+  LockedStore locked(options);
+  DeployStore& store = locked.store;
   ServiceControl control = control_for(options);
   SaveResult result;
   result.action = "stop";
@@ -326,7 +461,7 @@ SaveResult stop_service(const SaveOptions& options, common::TaskContext& context
     control.stop(running->pid, std::chrono::milliseconds(15000));
     result.service = "stopped";
     result.service_pid = running->pid;
-    result.url = running->address.url();
+    result.url = running->url;
   }
   if (!options.marker.empty()) {
     context.with_retry("save.marker", [&] {

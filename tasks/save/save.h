@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "common/service_pin.h"
 #include "common/task_run.h"
 #include "tasks/save/service_control.h"
 
@@ -28,7 +30,7 @@ struct SaveOptions {
 };
 
 struct SaveResult {
-  std::string action;       // "deploy", "unchanged", "rollback" or "stop"
+  std::string action;       // "deploy", "unchanged", "rollback", "stop" or "release"
   std::string sha256;       // the model current points at now
   std::string previous;     // what it pointed at before ("" when nothing)
   std::string gate;         // the quality gate's comparison ("" when not applied)
@@ -36,9 +38,12 @@ struct SaveResult {
   std::string url;          // the service's URL ("" without a service)
   std::string service;      // "started", "reloaded", "unchanged", "stopped", "none"
   int service_pid = 0;      // the service's pid (0 without a service)
+  std::optional<common::ServicePin> released;  // the pin a release removed (none: not pinned)
 };
 
-// Persists the model into the content-addressed store, applies the quality gate against
+// Persists the model into the content-addressed store, refuses any model but the pinned
+// one while the deployment is pinned (PolicyError, exit 77, naming who pinned what, when,
+// and the command that releases it; common/service_pin.h), applies the quality gate against
 // the deployed model (PolicyError, exit 77, unless approved), re-points deploy/current,
 // deploys to the service (starts it detached when none runs for the deploy directory,
 // otherwise reloads it with SIGHUP, and waits until /health reports the model; each try
@@ -55,9 +60,16 @@ struct SaveResult {
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context);
 
 // Re-points current at the model deployed before the current one and deploys it like
-// save_model (a rollback is itself the human decision: no gate), with the same failpoints
-// and the same undo. Throws DataError when there is nothing to roll back to.
+// save_model (a rollback is itself the human decision: no gate, and no pin stops it), with
+// the same failpoints and the same undo. The rollback is a person's decision and pins the
+// deployment to that model (pin.json, written before anything moves and put back as it
+// was when the rollback fails); history.jsonl gets a "rollback" and a "pin" line. Throws
+// DataError when there is nothing to roll back to.
 SaveResult rollback_model(const SaveOptions& options, common::TaskContext& context);
+
+// Removes the deployment's pin (when there is one) and appends a "release" line to
+// history.jsonl; nothing is deployed (the next save deploys as usual).
+SaveResult release_pin(const SaveOptions& options, common::TaskContext& context);
 
 // Stops the deploy directory's service (SIGTERM, drained; SIGKILL after a grace period)
 // and removes the marker (retried, failpoint "save.marker"), which would otherwise claim a

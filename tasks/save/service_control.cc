@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -16,9 +15,9 @@
 #include "common/error.h"
 #include "common/manifest.h"
 #include "common/process_status.h"
+#include "tasks/save/service_record.h"
 
 namespace fs = std::filesystem;
-namespace json = boost::json;
 
 namespace tasks {
 
@@ -31,22 +30,8 @@ std::optional<pid_t> read_pid(const fs::path& path) {
   return static_cast<pid_t>(pid);
 }
 
-// The argv of process `pid` from /proc (empty when it is gone).
-std::vector<std::string> command_line(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::vector<std::string> args;
-  std::string arg;
-  while (std::getline(in, arg, '\0')) args.push_back(arg);
-  return args;
-}
-
-bool serves_directory(pid_t pid, const fs::path& dir) {
-  std::vector<std::string> args = command_line(pid);
-  if (args.empty() || fs::path(args[0]).filename() != "serve") return false;
-  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "--deploy-dir" && args[i + 1] == dir.string()) return true;
-  }
-  return false;
+RunningService from_record(const ServiceRecord& record) {
+  return RunningService{record.pid, ServiceAddress{record.host, record.port}, record.url};
 }
 
 }  // namespace
@@ -54,20 +39,18 @@ bool serves_directory(pid_t pid, const fs::path& dir) {
 fs::path serve_beside_self() { return common::self_executable().parent_path() / "serve"; }
 
 std::optional<RunningService> ServiceControl::running() const {
-  std::optional<pid_t> pid = read_pid(pid_file());
-  if (!pid || !common::process_alive(*pid) || !serves_directory(*pid, dir_)) return std::nullopt;
-  RunningService service;
-  service.pid = *pid;
-  try {
-    json::value state = json::parse(common::read_file(state_file()));
-    const json::object& o = state.as_object();
-    service.address.host = std::string(o.at("host").as_string());
-    service.address.port = static_cast<int>(o.at("port").to_number<std::int64_t>());
-  } catch (const std::exception&) {
-    return std::nullopt;  // started by hand: its address is unknown to us
-  }
-  return service;
+  std::optional<ServiceRecord> record = read_service_record(dir_);
+  if (!record || !serves_deployment(record->pid, dir_)) return std::nullopt;
+  return from_record(*record);
 }
+
+std::optional<RunningService> ServiceControl::registered(pid_t pid) const {
+  std::optional<ServiceRecord> record = read_service_record(dir_);
+  if (!record || record->pid != pid) return std::nullopt;
+  return from_record(*record);
+}
+
+int ServiceControl::remove_stale_temps() const { return remove_stale_service_record_temps(dir_); }
 
 pid_t ServiceControl::start(const ServiceAddress& address, const fs::path& log_dir,
                             const std::string& run_id) const {
@@ -117,23 +100,19 @@ pid_t ServiceControl::start(const ServiceAddress& address, const fs::path& log_d
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
-  json::object state{{"version", 1},
-                     {"pid", pid},
-                     {"host", address.host},
-                     {"port", address.port},
-                     {"url", address.url()}};
-  common::write_file_atomically(state_file(), json::serialize(state) + "\n");
   return pid;
 }
 
-bool ServiceControl::child_exited(pid_t pid, std::string* status) {
+bool ServiceControl::child_exited(pid_t pid, std::string* status, int* exit_code) {
   int raw = 0;
   pid_t r = ::waitpid(pid, &raw, WNOHANG);
+  if (exit_code != nullptr) *exit_code = -1;
   if (r == 0) return false;
   if (r < 0) {
     if (status != nullptr) *status = "is gone";
     return errno == ECHILD && !common::process_alive(pid);
   }
+  if (exit_code != nullptr && WIFEXITED(raw)) *exit_code = WEXITSTATUS(raw);
   if (status != nullptr) {
     *status = WIFEXITED(raw) ? "exited with status " + std::to_string(WEXITSTATUS(raw))
                              : "was killed by signal " + std::to_string(WTERMSIG(raw));
@@ -163,12 +142,7 @@ void ServiceControl::stop(pid_t pid, std::chrono::milliseconds grace) const {
     while (!gone()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (read_pid(pid_file()) == pid) ::unlink(pid_file().c_str());  // killed before cleaning up
-  try {
-    json::value state = json::parse(common::read_file(state_file()));
-    if (state.as_object().at("pid").to_number<std::int64_t>() == pid)
-      ::unlink(state_file().c_str());
-  } catch (const std::exception&) {
-  }
+  remove_service_record(dir_, pid);
 }
 
 std::string ServiceControl::output_tail(std::size_t n) const {

@@ -13,20 +13,21 @@ namespace tasks {
 // Where a deployment's prediction service listens.
 struct ServiceAddress {
   std::string host = "127.0.0.1";  // IP address (serve --host)
-  int port = 8765;                 // serve --port
+  int port = 8765;                 // serve --port; 0: any free port, chosen by serve
   std::string url() const { return "http://" + host + ":" + std::to_string(port); }
 };
 
-// A service that runs for a deployment directory.
+// A service that runs for a deployment directory, as it registered itself.
 struct RunningService {
   pid_t pid = 0;
-  ServiceAddress address;
+  ServiceAddress address;  // the port it bound
+  std::string url;         // where it answers
 };
 
 // The `serve` process of one deployment directory (docs/deploy.md):
 //   serve.pid    the service's pid, written by serve once it listens, removed when it stops
-//   serve.json   {"version":1,"pid":...,"host":...,"port":...,"url":...}, written by save
-//                when it starts the service (the address a later save reloads)
+//   serve.json   the service's record (service_record.h), written by serve itself right
+//                after it binds, before it answers: where it listens, who it is
 //   serve.out    the service's stdout and stderr, appended
 class ServiceControl {
  public:
@@ -38,26 +39,35 @@ class ServiceControl {
   std::filesystem::path state_file() const { return dir_ / "serve.json"; }
   std::filesystem::path output_file() const { return dir_ / "serve.out"; }
 
-  // The service serving this directory, when its pid is alive and is `serve --deploy-dir`
-  // this directory (a recycled pid is not mistaken for it), and serve.json says where.
+  // The service serving this directory: the one serve.json names, when that pid is alive
+  // and is `serve --deploy-dir` this directory (a recycled pid is not mistaken for it).
   std::optional<RunningService> running() const;
+
+  // The service `pid` once it has registered itself in serve.json (nothing before).
+  std::optional<RunningService> registered(pid_t pid) const;
 
   // Starts `serve --deploy-dir DIR` detached: its own session (a signal to the caller's
   // process group does not reach it), stdin /dev/null, output appended to serve.out, no
-  // other inherited descriptor. Writes serve.json. Returns the pid, a child of this
-  // process until this process exits. Throws InternalError when the binary is missing.
+  // other inherited descriptor. The service registers itself (serve.json) once it has
+  // bound the port, so a save killed right after this call leaves a service that the next
+  // save and `save --stop` find. Returns the pid, a child of this process until this
+  // process exits. Throws InternalError when the binary is missing.
   pid_t start(const ServiceAddress& address, const std::filesystem::path& log_dir,
               const std::string& run_id) const;
 
-  // Whether `pid` (started by start()) has exited; reaps it. `status` gets a description.
-  static bool child_exited(pid_t pid, std::string* status);
+  // Whether `pid` (started by start()) has exited; reaps it. `status` gets a description,
+  // `exit_code` the exit status (-1 when killed by a signal or unknown).
+  static bool child_exited(pid_t pid, std::string* status, int* exit_code = nullptr);
 
   // Asks the service to reload deploy/current (SIGHUP).
   static void reload(pid_t pid);
 
   // SIGTERM, then SIGKILL after `grace`; returns once the process is gone. Removes
-  // serve.json when it names `pid`.
+  // serve.json and serve.pid when they name `pid`.
   void stop(pid_t pid, std::chrono::milliseconds grace) const;
+
+  // Removes the .serve.json.tmp-* files of writers that were killed. Never throws.
+  int remove_stale_temps() const;
 
   // The last `n` lines of serve.out (what the service said before failing).
   std::string output_tail(std::size_t n) const;

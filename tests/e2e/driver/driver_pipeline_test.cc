@@ -36,7 +36,11 @@ void write_project(const TempDir& dir, const fs::path& source, int port, const s
   json::value dag = json::parse(read_text(test_util::source("dag.json")));
   for (json::value& task : dag.at("tasks").as_array()) {
     json::array& cmd = task.at("cmd").as_array();
-    if (task.at("name") == "save") cmd.insert(cmd.end(), {"--port", json::value(std::to_string(port))});
+    if (task.at("name") == "save") {
+      for (std::size_t i = 0; i + 1 < cmd.size(); ++i) {
+        if (cmd[i] == "--port") cmd[i + 1] = json::value(std::to_string(port));
+      }
+    }
     if (task.at("name") == "train") {
       for (std::size_t i = 0; i + 1 < cmd.size(); ++i) {
         if (cmd[i] == "--alpha") cmd[i + 1] = json::value(alpha);

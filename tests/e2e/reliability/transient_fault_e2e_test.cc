@@ -295,11 +295,12 @@ TEST_CASE("a rollback whose history line cannot be written is undone, and two fa
   CHECK(run_events(dir / "logs" / "save.log", "retry").size() == 2 + 2);
   CHECK(fs::read_symlink(dir / "deploy" / "current") == fs::path("models") / (a + ".json"));
   std::vector<std::string> history = test_util::read_lines(dir / "deploy" / "history.jsonl");
-  REQUIRE(history.size() == 3);
-  json::value last = common::parse_json(history.back(), "history.jsonl");
-  CHECK(last.at("action") == "rollback");
-  CHECK(last.at("sha256") == json::value(a));
-  CHECK(last.at("previous_sha256") == json::value(b));
+  REQUIRE(history.size() == 4);  // ..., the rollback, and the pin it set (docs/deploy.md)
+  json::value rollback = common::parse_json(history[2], "history.jsonl");
+  CHECK(rollback.at("action") == "rollback");
+  CHECK(rollback.at("sha256") == json::value(a));
+  CHECK(rollback.at("previous_sha256") == json::value(b));
+  CHECK(common::parse_json(history[3], "history.jsonl").at("action") == "pin");
 }
 
 TEST_CASE("save --stop retries removing the marker and keeps it when it cannot",

@@ -1,8 +1,5 @@
 // End-to-end tests of `save` deploying to the real `serve`: start, reload, rollback, the
 // quality gate, a service that cannot come up, stop.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,71 +7,13 @@
 #include <thread>
 
 #include "tasks/save/quality_gate.h"
-#include "tests/e2e/serve/serve_test_support.h"
+#include "tests/e2e/serve/deployment_fixture.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A deploy directory in a temp dir, a free port, and a guard that stops its service.
-struct Deployment {
-  test_util::TempDir dir;
-  int port = test_util::free_port();
-  fs::path deploy = dir / "deploy";
-  fs::path marker = dir / "flask_api_running.txt";
-  serve_test::ServiceGuard guard{dir / "deploy"};
-
-  test_util::ProcessResult save(std::vector<std::string> args, const test_util::EnvVars& env = {}) {
-    std::vector<std::string> argv = {test_util::bin("save").string(), "--deploy-dir",
-                                     deploy.string(), "--port", std::to_string(port)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test_util::run_process(argv, dir.path(), env);
-  }
-  test_util::ProcessResult deploy_model(const fs::path& model,
-                                        std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--input", model.string(), "--output", marker.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return save(args);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-  std::string health() {
-    serve_test::HttpClient client(port);
-    return client.get("/health").body;
-  }
-  std::string marker_for(const fs::path& model) const {
-    return "status: serving\nurl: " + url() + "\nmodel_sha256: " + serve_test::file_sha256(model) +
-           "\n";
-  }
-};
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
-  return trimmed.substr(trimmed.rfind('\n') + 1);
-}
-
-// Holds a port open (listening, never answering) so a service cannot bind it.
-class PortSquatter {
- public:
-  PortSquatter() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 1);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~PortSquatter() { ::close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
-
-}  // namespace
+using serve_test::Deployment;
+using serve_test::last_line;
+using serve_test::PortSquatter;
 
 TEST_CASE("save starts the service detached and writes the marker once it answers",
           "[save][serve][e2e]") {
@@ -153,8 +92,10 @@ TEST_CASE("rollback points current at the previous model and the service answers
   CHECK(fs::read_symlink(d.deploy / "current") == fs::path("models") / (good + ".json"));
   CHECK(d.health().find(good) != std::string::npos);
   CHECK(test_util::read_text(d.marker) == d.marker_for(m.good()));
-  std::string last = test_util::read_lines(d.deploy / "history.jsonl").back();
-  CHECK(last.find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") != std::string::npos);
+  std::vector<std::string> history = test_util::read_lines(d.deploy / "history.jsonl");
+  REQUIRE(history.size() == 4);
+  CHECK(history[2].find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") != std::string::npos);
+  CHECK(history[3].find("\"action\":\"pin\",\"sha256\":\"" + good + "\"") != std::string::npos);
 }
 
 TEST_CASE("the quality gate refuses a much worse model with both RMSEs unless approved",
@@ -192,9 +133,10 @@ TEST_CASE("when the service cannot come up save exits 75, writes no marker and k
   std::string good = serve_test::file_sha256(m.good());
   CHECK(last_line(r.err) ==
         "save: the prediction service did not come up with model " +
-            serve_test::file_sha256(m.other()).substr(0, 12) +
-            ": serve exited with status 75: serve: cannot listen on 127.0.0.1:" +
-            std::to_string(d.port) + ": Address already in use; " +
+            serve_test::file_sha256(m.other()).substr(0, 12) + ": port " +
+            std::to_string(d.port) +
+            " is held by a process that is not a pipeline service; choose another --port (0: any "
+            "free one); " +
             (d.deploy / "current").string() + " still points at " + good.substr(0, 12));
   CHECK(r.err.find("save: save.serve: attempt 2 failed, retrying: ") != std::string::npos);
   CHECK_FALSE(fs::exists(d.marker));

@@ -1,5 +1,7 @@
 #include "serve/api.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/unit/serve/serve_fixture.h"
@@ -89,4 +91,19 @@ TEST_CASE("a reload changes the model later requests see, not the one a caller h
   CHECK(held->sha256 == "old");
   CHECK(call(holder, "POST", "/predict", "application/json", R"({"x": 1, "color": "a"})").body ==
         "{\"model_sha256\":\"new\",\"predictions\":[11]}\n");
+}
+
+TEST_CASE("health says which process and deployment answer, null ones for a model file",
+          "[serve][api]") {
+  serve::ModelHolder holder(serve_fixture::served("abc"));
+  serve::set_service_identity({"/srv/deploy \"a\"", "0123456789abcdef0123456789abcdef"});
+  serve::ApiResponse deployed = call(holder, "GET", "/health");
+  serve::set_service_identity({});
+  serve::ApiResponse file = call(holder, "GET", "/health");
+  std::string pid = std::to_string(::getpid());
+  CHECK(deployed.body.find(",\"pid\":" + pid +
+                           R"(,"deploy_dir":"/srv/deploy \"a\"","deployment_id":")"
+                           "0123456789abcdef0123456789abcdef\"}\n") != std::string::npos);
+  CHECK(file.body.find(",\"pid\":" + pid + ",\"deploy_dir\":null,\"deployment_id\":null}\n") !=
+        std::string::npos);
 }

@@ -16,7 +16,7 @@ void deploy(tasks::DeployStore& store, const std::string& document) {
   std::optional<std::string> before = store.current();
   std::string sha = store.persist(document);
   store.point_current_at(sha);
-  store.append_history({"2026-01-01T00:00:00.000Z", "run", "deploy", sha, before.value_or("")});
+  store.append_history({"2026-01-01T00:00:00.000Z", "run", "deploy", sha, before.value_or(""), ""});
 }
 
 }  // namespace
