@@ -317,15 +317,29 @@ int run_command(const DriverOptions& options) {
                                   "), which is gone");
     // A driver killed while writing its manifest left the temp file in its own runs/<id>/,
     // which no later run writes: remove it now (kept while a pid still runs).
+    // Its tasks died with it (PR_SET_PDEATHSIG), but what they started may run on: stop
+    // it before anything starts beside it.
+    std::vector<long> stopped = stop_stale_groups(*stale);
+    if (!stopped.empty()) {
+      log.warn("stale_groups", "stopped " + std::to_string(stopped.size()) +
+                                   " process group(s) left running by run " + stale->run_id);
+    }
     try {
       common::validate_run_id(stale->run_id);
       common::remove_stale_temp_files(common::manifest_path(session.runs_dir, stale->run_id));
+      if (mark_run_interrupted(session.runs_dir, stale->run_id, info.run_id)) {
+        log.warn("stale_run", "marked run " + stale->run_id + " interrupted: its driver died");
+      }
     } catch (const common::Error&) {
-      // A holder record naming no valid run id names no manifest either.
+      // A holder record naming no valid run id names no manifest either; a manifest that
+      // cannot be read or written stays as it is.
     }
   }
   // Signals are caught from here on: an interrupt while planning stops the run cleanly.
   ProcessRunner runner;
+  runner.on_groups_changed([&lock](const std::vector<pid_t>& groups) {
+    lock.record_groups(std::vector<long>(groups.begin(), groups.end()));
+  });
   common::HashCache cache(session.state_dir / "hash_cache.json");
   CachedFileHasher hasher(cache);
   // Through the cache: a no-op run should not even initialize OpenSSL.
