@@ -1,0 +1,152 @@
+// End-to-end: the seams between the driver and the processes and state it leaves behind
+// (issue 10: a killed driver's tasks, a stale run, retries' time, the hash cache).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "common/json_util.h"
+#include "tests/e2e/driver/driver_e2e_util.h"
+#include "tests/unit/driver/live_process.h"
+
+using Catch::Matchers::Contains;
+using driver_e2e::Background;
+using driver_e2e::Project;
+using driver_e2e::shell_task;
+
+namespace {
+
+// Waits (up to 20 s) for `pid` to be gone; a test that fails here waited for nothing else.
+bool seams_wait_gone(pid_t pid) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (driver_test::process_alive(pid)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// Kills `pid` at the end of a test, whatever happened.
+struct SeamsKillAtEnd {
+  std::filesystem::path pid_file;
+  ~SeamsKillAtEnd() {
+    std::error_code ec;
+    if (!std::filesystem::exists(pid_file, ec)) return;
+    pid_t pid = driver_test::read_pid(pid_file);
+    if (pid > 0) ::kill(pid, SIGKILL);
+  }
+};
+
+boost::json::object seams_manifest(const Project& p, const std::string& run_id) {
+  return common::read_json_file(p / ("runs/" + run_id + "/manifest.json")).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("a task dies with its driver killed by SIGKILL", "[e2e][driver][seams]") {
+  Project p;
+  SeamsKillAtEnd cleanup{p / "sleep.pid"};
+  p.write_dag({shell_task("long", "echo $$ > ../sleep.pid; exec sleep 100", {}, {"out.txt"})});
+  Background driver(p, {"--run-id", "killed"});
+  pid_t sleeper = driver_test::read_pid(p / "sleep.pid");
+  REQUIRE(sleeper > 0);
+  driver.signal(SIGKILL);
+  driver.wait();
+  REQUIRE(seams_wait_gone(sleeper));
+}
+
+TEST_CASE(
+    "the driver taking over a dead driver's lock stops what its tasks left running and "
+    "marks its run interrupted",
+    "[e2e][driver][seams]") {
+  Project p;
+  SeamsKillAtEnd cleanup{p / "bg.pid"};
+  p.write_dag({shell_task("long",
+                          "if [ -f ../quick ]; then touch out.txt; exit 0; fi; "
+                          "sleep 100 & echo $! > ../bg.pid; touch ../started; wait",
+                          {}, {"out.txt"})});
+  Background driver(p, {"--run-id", "dead-run"});
+  REQUIRE(driver_test::wait_for_file(p / "started"));
+  pid_t left = driver_test::read_pid(p / "bg.pid");
+  REQUIRE(left > 0);
+  driver.signal(SIGKILL);
+  driver.wait();
+  // The shell died with the driver; its background sleep is still there.
+  REQUIRE(driver_test::process_alive(left));
+  REQUIRE(seams_manifest(p, "dead-run").at("status").as_string() == "running");
+
+  p.write("quick", "");
+  test_util::ProcessResult next = p.driver({"--run-id", "next-run"});
+  INFO(next.err);
+  REQUIRE(next.exit_code == 0);
+  REQUIRE_THAT(next.err, Contains("driver: stopped 1 process group(s) left running by run "
+                                  "dead-run\n"));
+  REQUIRE_THAT(next.err, Contains("driver: marked run dead-run interrupted: its driver died\n"));
+  REQUIRE_FALSE(driver_test::process_alive(left));
+  boost::json::object dead = seams_manifest(p, "dead-run");
+  REQUIRE(dead.at("status").as_string() == "interrupted");
+  REQUIRE(dead.at("interrupted").at("by_run_id").as_string() == "next-run");
+  REQUIRE(dead.at("tasks").at("long").at("status").as_string() == "interrupted");
+}
+
+TEST_CASE(
+    "a process a successful task leaves in its group is stopped; one in its own session "
+    "is not",
+    "[e2e][driver][seams]") {
+  Project p;
+  SeamsKillAtEnd cleanup{p / "service.pid"};
+  p.write_dag({shell_task("bg",
+                          "sleep 100 & echo $! > ../bg.pid; "
+                          "setsid sleep 100 > /dev/null 2>&1 & echo $! > ../service.pid; "
+                          "touch out.txt",
+                          {}, {"out.txt"})});
+  test_util::ProcessResult run = p.driver({});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE_FALSE(driver_test::process_alive(driver_test::read_pid(p / "bg.pid")));
+  REQUIRE(driver_test::process_alive(driver_test::read_pid(p / "service.pid")));
+}
+
+TEST_CASE("a retried task's time includes the pause, and each attempt has its own",
+          "[e2e][driver][seams]") {
+  Project p;
+  p.write_dag(
+      {shell_task("flaky",
+                  "if [ -f ../once ]; then touch out.txt; exit 0; fi; "
+                  "touch ../once; exit 75",
+                  {}, {"out.txt"}, "\"retry\": {\"n_tries\": 2, \"delay_s\": 1, \"jitter\": 0}")});
+  test_util::ProcessResult run = p.driver({"--run-id", "r1"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  std::vector<std::string> rows = driver_e2e::lines_starting(run.err, "flaky ");
+  REQUIRE(rows.size() == 1);
+  REQUIRE_THAT(rows[0], Contains("s (attempts "));
+  boost::json::object task = seams_manifest(p, "r1").at("tasks").at("flaky").as_object();
+  const boost::json::array& attempts = task.at("attempt_details").as_array();
+  REQUIRE(attempts.size() == 2);
+  double sum = attempts[0].at("duration_s").to_number<double>() +
+               attempts[1].at("duration_s").to_number<double>();
+  REQUIRE(task.at("attempts_s").to_number<double>() == Approx(sum));
+  // The pause (1 s without jitter) is part of what the user waited.
+  REQUIRE(task.at("wall_s").to_number<double>() >= sum + 0.99);
+}
+
+TEST_CASE("a same-size edit in place with the mtime put back makes the task out of date",
+          "[e2e][driver][seams]") {
+  Project p;
+  p.write("work/in.txt", "abc\n");
+  p.write_dag({shell_task("copy", "cp in.txt out.txt", {"in.txt"}, {"out.txt"})});
+  REQUIRE(p.driver({}).exit_code == 0);
+  struct stat before {};
+  REQUIRE(::stat((p / "work/in.txt").c_str(), &before) == 0);
+  p.write("work/in.txt", "xyz\n");  // same size, same inode
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, (p / "work/in.txt").c_str(), times, 0) == 0);
+  test_util::ProcessResult status = p.driver({"status"});
+  REQUIRE_THAT(status.out, Contains("copy  will run: input in.txt changed"));
+}
