@@ -150,3 +150,35 @@ TEST_CASE("a same-size edit in place with the mtime put back makes the task out 
   test_util::ProcessResult status = p.driver({"status"});
   REQUIRE_THAT(status.out, Contains("copy  will run: input in.txt changed"));
 }
+
+TEST_CASE("an up-to-date workspace on a read-only disk has nothing to do and exits 0",
+          "[e2e][driver][seams]") {
+  Project p;
+  test_util::ScopedTmpfs disk(p.path(), 4 << 20);
+  if (!disk.mounted()) {
+    WARN("SKIPPED: mounting a tmpfs needs root");
+    return;
+  }
+  std::filesystem::create_directories(p / "work");
+  p.write_dag({shell_task("a", "touch out.txt", {}, {"out.txt"})});
+  REQUIRE(p.driver({}).exit_code == 0);
+  REQUIRE(disk.make_read_only());
+  test_util::ProcessResult run = p.driver({});
+  REQUIRE(run.err == "driver: nothing to do: the task is up to date\n");
+  REQUIRE(run.exit_code == 0);
+}
+
+TEST_CASE("a read-only runs directory is named with the reason", "[e2e][driver][seams]") {
+  Project p;
+  test_util::ScopedTmpfs runs(p / "runs", 1 << 20);
+  if (!runs.mounted()) {
+    WARN("SKIPPED: mounting a tmpfs needs root");
+    return;
+  }
+  REQUIRE(runs.make_read_only());
+  p.write_dag({shell_task("a", "touch out.txt", {}, {"out.txt"})});
+  test_util::ProcessResult run = p.driver({"--run-id", "ro-run"});
+  REQUIRE(run.err == "driver: cannot create run directory " + (p / "runs/ro-run").string() +
+                         ": Read-only file system\n");
+  REQUIRE(run.exit_code == 70);  // the driver cannot write its records (docs/driver.md)
+}
