@@ -1,24 +1,24 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 namespace common {
 
 // Format name and version of runs/<run_id>/manifest.json (docs/manifest.md).
 inline constexpr const char* kManifestFormat = "pipeline-run-manifest";
-inline constexpr int kManifestVersion = 1;
+// 2: task entries are keyed by the DAG task (PIPELINE_TASK) and name their `program`.
+inline constexpr int kManifestVersion = 2;
 
 // A file as the manifest records it.
 struct FileRecord {
-  std::string path;        // as given on the command line
-  std::uint64_t bytes = 0; // size
-  std::string sha256;      // content hash
+  std::string path;         // as given on the command line
+  std::uint64_t bytes = 0;  // size
+  std::string sha256;       // content hash
 };
 
 // Stats and hashes `path`. Throws InputMissingError/IoError.
@@ -33,7 +33,8 @@ boost::json::object environment_record(const std::vector<std::filesystem::path>&
 std::filesystem::path self_executable();
 
 // Path of the manifest of `run_id` under `runs_dir`.
-std::filesystem::path manifest_path(const std::filesystem::path& runs_dir, const std::string& run_id);
+std::filesystem::path manifest_path(const std::filesystem::path& runs_dir,
+                                    const std::string& run_id);
 
 // Reads runs/<run_id>/manifest.json (or an empty manifest skeleton), lets `edit` change
 // it, and writes it back atomically, all under an flock on runs/<run_id>/.lock so that the

@@ -82,9 +82,12 @@ void record_in_manifest(const CommonOptions& options, const std::string& task,
       binaries[task] = json::object{{"path", exe.string()}, {"sha256", sha256_file(exe)}};
     }
 
+    // Keyed by the DAG task, not the program: two tasks running `train` keep two entries.
+    std::string key = dag_task_name(task);
     json::object& tasks = doc["tasks"].as_object();
-    if (!tasks[task].is_object()) tasks[task].emplace_object();
-    json::object& entry = tasks[task].as_object();
+    if (!tasks[key].is_object()) tasks[key].emplace_object();
+    json::object& entry = tasks[key].as_object();
+    entry["program"] = task;
     entry["argv"] = json::value_from(argv);
     entry["status"] = status;
     entry["exit_code"] = exit_code;

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "common/json_util.h"
@@ -181,4 +182,53 @@ TEST_CASE("a read-only runs directory is named with the reason", "[e2e][driver][
   REQUIRE(run.err == "driver: cannot create run directory " + (p / "runs/ro-run").string() +
                          ": Read-only file system\n");
   REQUIRE(run.exit_code == 70);  // the driver cannot write its records (docs/driver.md)
+}
+
+TEST_CASE(
+    "two tasks running one program keep apart their manifest entries, log lines and "
+    "metrics rows",
+    "[e2e][driver][seams]") {
+  Project p;
+  std::string data = "x,y\n";
+  for (int i = 0; i < 40; ++i)
+    data += std::to_string(i) + "," + std::to_string(2 * i + (i % 3)) + "\n";
+  p.write("work/d.csv", data);
+  auto train = [](const std::string& name, const std::string& alpha) {
+    return "    {\"name\": \"" + name +
+           "\", \"cmd\": [\"train\", \"--input\", \"d.csv\", \"--output\", \"" + name +
+           ".json\", \"--target\", \"y\", \"--alpha\", \"" + alpha +
+           "\"],\n     \"inputs\": [\"d.csv\"], \"outputs\": [\"" + name + ".json\"]}";
+  };
+  p.write_dag({train("train_weak", "0.1"), train("train_strong", "10")});
+  test_util::ProcessResult run = p.driver({"--run-id", "two", "-j", "2"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+
+  const boost::json::object tasks = seams_manifest(p, "two").at("tasks").as_object();
+  REQUIRE(tasks.size() == 2);
+  REQUIRE_FALSE(tasks.contains("train"));
+  REQUIRE(tasks.at("train_weak").at("program").as_string() == "train");
+  REQUIRE(tasks.at("train_weak").at("params").at("alpha").to_number<double>() == 0.1);
+  REQUIRE(tasks.at("train_strong").at("program").as_string() == "train");
+  REQUIRE(tasks.at("train_strong").at("params").at("alpha").to_number<double>() == 10);
+
+  std::set<std::string> logged;
+  for (const std::string& line : test_util::read_lines(p / "logs/train.log")) {
+    boost::json::object record = boost::json::parse(line).as_object();
+    REQUIRE(record.at("program").as_string() == "train");
+    logged.insert(std::string(record.at("task").as_string()));
+  }
+  REQUIRE(logged == std::set<std::string>{"train_strong", "train_weak"});
+
+  std::vector<std::string> rows = test_util::read_lines(p / "metrics/train.csv");
+  REQUIRE(rows.size() == 3);
+  REQUIRE(rows[0].rfind("run_id,ts,task,", 0) == 0);
+  std::set<std::string> row_tasks;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    std::size_t first = rows[i].find(',');
+    std::size_t second = rows[i].find(',', first + 1);
+    std::size_t third = rows[i].find(',', second + 1);
+    row_tasks.insert(rows[i].substr(second + 1, third - second - 1));
+  }
+  REQUIRE(row_tasks == std::set<std::string>{"train_strong", "train_weak"});
 }
