@@ -63,6 +63,26 @@ std::string kernel() {
 
 }  // namespace
 
+json::array runtime_libraries_record() {
+  json::array libraries;
+  for (const LoadedLibrary& library : loaded_libraries()) {
+    libraries.push_back(json::object{
+        {"path", library.path},
+        {"real_path", library.real_path},
+        {"package", library.package.empty() ? json::value(nullptr) : json::value(library.package)},
+        {"version",
+         library.version.empty() ? json::value(nullptr) : json::value(library.version)}});
+  }
+  return libraries;
+}
+
+json::object self_binary_record() {
+  fs::path exe = self_executable();
+  return json::object{{"path", exe.string()},
+                      {"sha256", sha256_file(exe)},
+                      {"runtime_libraries", runtime_libraries_record()}};
+}
+
 json::object environment_record(const std::vector<fs::path>& binaries) {
   json::object binary_hashes;
   for (const fs::path& binary : binaries) {
@@ -81,6 +101,7 @@ json::object environment_record(const std::vector<fs::path>& binaries) {
                       {"boost", boost_version()},
                       {"eigen", eigen_version()},
                       {"git_sha", kGitSha},
+                      {"runtime_libraries", runtime_libraries_record()},
                       {"binaries", std::move(binary_hashes)}};
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -26,8 +27,15 @@ FileRecord describe_file(const std::filesystem::path& path);
 boost::json::object to_json(const FileRecord& record);
 
 // The environment record: OS release, kernel, compiler and flags, Boost and Eigen
-// versions, git sha, and the sha256 of each binary in `binaries`.
+// versions, git sha, the shared libraries this process loaded with their Debian package
+// and version (loaded_libraries(), version.h), and the sha256 of each binary in `binaries`.
 boost::json::object environment_record(const std::vector<std::filesystem::path>& binaries);
+
+// The shared libraries this process loaded, as JSON: path, real_path, package, version.
+boost::json::array runtime_libraries_record();
+
+// This program's entry in environment.binaries: path, sha256 and runtime_libraries.
+boost::json::object self_binary_record();
 
 // The path of the running executable (/proc/self/exe).
 std::filesystem::path self_executable();

@@ -70,8 +70,14 @@ json::object binaries_of(const Session& session, FileHasher& hasher) {
   json::object binaries;
   std::vector<fs::path> programs{common::self_executable()};
   for (std::size_t t = 0; t < dag.tasks.size(); ++t) {
-    if (session.selected[t] && !dag.tasks[t].program.empty())
-      programs.push_back(dag.tasks[t].program);
+    if (!session.selected[t] || dag.tasks[t].program.empty()) continue;
+    programs.push_back(dag.tasks[t].program);
+    // save starts the prediction service from beside itself (tasks/save): what is deployed
+    // runs that binary, so it is part of the record too.
+    fs::path serve = dag.tasks[t].program.parent_path() / "serve";
+    std::error_code ec;
+    if (dag.tasks[t].program.filename() == "save" && fs::exists(serve, ec))
+      programs.push_back(serve);
   }
   for (const fs::path& program : programs) {
     std::string key = program.filename().string();

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -231,4 +232,69 @@ TEST_CASE(
     row_tasks.insert(rows[i].substr(second + 1, third - second - 1));
   }
   REQUIRE(row_tasks == std::set<std::string>{"train_strong", "train_weak"});
+}
+
+TEST_CASE(
+    "an always_run task runs every time and what needs it is cut off when its output "
+    "did not change",
+    "[e2e][driver][seams]") {
+  Project p;
+  p.write_dag({shell_task("fetch", "echo fetch >> ../ran.log; echo same > raw.txt", {}, {"raw.txt"},
+                          "\"always_run\": true"),
+               shell_task("use", "echo use >> ../ran.log; cp raw.txt used.txt", {"raw.txt"},
+                          {"used.txt"})});
+  REQUIRE(p.driver({"-j", "1"}).exit_code == 0);
+  test_util::ProcessResult status = p.driver({"status"});
+  REQUIRE_THAT(status.out, Contains("fetch  will run: always_run\n"));
+  REQUIRE(p.driver({"-j", "1"}).exit_code == 0);
+  REQUIRE(test_util::read_lines(p / "ran.log") ==
+          std::vector<std::string>{"fetch", "use", "fetch"});
+}
+
+TEST_CASE(
+    "the manifest records the packages and versions of the shared libraries loaded, and "
+    "the serve binary save starts",
+    "[e2e][driver][seams]") {
+  Project p;
+  p.write("work/d.csv", "x,y\n1,2\n2,4\n3,7\n4,8\n5,11\n6,12\n7,15\n8,16\n9,19\n10,20\n");
+  p.write_dag(
+      {"    {\"name\": \"fit\", \"cmd\": [\"train\", \"--input\", \"d.csv\", \"--output\", "
+       "\"m.json\", \"--target\", \"y\"],\n     \"inputs\": [\"d.csv\"], \"outputs\": "
+       "[\"m.json\"]}"});
+  REQUIRE(p.driver({"--run-id", "env"}).exit_code == 0);
+  const boost::json::object env = seams_manifest(p, "env").at("environment").as_object();
+  const boost::json::array& train_libs =
+      env.at("binaries").at("train").at("runtime_libraries").as_array();
+  std::map<std::string, std::string> packages;  // file name -> package
+  for (const boost::json::value& lib : train_libs) {
+    std::string name = std::filesystem::path(std::string(lib.at("path").as_string())).filename();
+    if (lib.at("package").is_string()) {
+      packages[name] = std::string(lib.at("package").as_string());
+      REQUIRE_FALSE(lib.at("version").as_string().empty());
+    }
+  }
+  if (!std::filesystem::exists("/var/lib/dpkg/status")) {
+    WARN("SKIPPED: no dpkg database here");
+    return;
+  }
+  REQUIRE(packages.count("libc.so.6"));
+  REQUIRE(packages["libc.so.6"].rfind("libc6", 0) == 0);
+  REQUIRE(packages.count("libstdc++.so.6"));
+  REQUIRE(packages.count("libcrypto.so.3"));
+  REQUIRE(packages["libcrypto.so.3"].rfind("libssl3", 0) == 0);
+  REQUIRE(env.at("runtime_libraries").as_array().size() > 0);  // the driver's own
+}
+
+TEST_CASE("a run with save records the sha256 of the serve binary it starts",
+          "[e2e][driver][seams]") {
+  Project p;
+  // Only the record is under test: the task named save is never run (status only plans).
+  p.write_dag(
+      {"    {\"name\": \"save\", \"cmd\": [\"save\", \"--help\"],\n     \"inputs\": [], "
+       "\"outputs\": [\"never.txt\"]}"});
+  p.driver({"--run-id", "sv"});
+  const boost::json::object binaries =
+      seams_manifest(p, "sv").at("environment").at("binaries").as_object();
+  REQUIRE(binaries.contains("serve"));
+  REQUIRE(binaries.at("serve").at("sha256").is_string());
 }
