@@ -7,9 +7,11 @@
 
 namespace common {
 
-// File hashes cached by (path, size, mtime_ns, inode), persisted as JSON, so that a file
-// that did not change is not read again. A file replaced by an atomic rename gets a new
-// inode and is rehashed even when its size and mtime match.
+// File hashes cached by (path, size, mtime_ns, ctime_ns, inode), persisted as JSON, so that
+// a file that did not change is not read again. A file replaced by an atomic rename gets a
+// new inode and is rehashed even when its size and mtime match; one edited in place with
+// the same size and its mtime put back (touch -d, rsync -t, tar) still has a new ctime,
+// which no user call can set: git's index keys on it for the same reason.
 class HashCache {
  public:
   // Loads `cache_file` if it exists; a missing or unreadable cache starts empty.
@@ -29,6 +31,7 @@ class HashCache {
   struct Entry {
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
     std::uint64_t inode = 0;
     std::string sha256;
   };

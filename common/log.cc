@@ -4,10 +4,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <iostream>
-
 #include <boost/json.hpp>
 #include <boost/log/attributes/constant.hpp>
 #include <boost/log/core.hpp>
@@ -16,6 +12,10 @@
 #include <boost/log/sinks/sync_frontend.hpp>
 #include <boost/log/sources/logger.hpp>
 #include <boost/log/sources/record_ostream.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
 
 #include "common/error.h"
 #include "common/version.h"
@@ -39,14 +39,23 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 
 std::string rfc3339_now() { return rfc3339(std::chrono::system_clock::now()); }
 
+std::string dag_task_name(std::string_view program) {
+  const char* task = std::getenv("PIPELINE_TASK");
+  return task != nullptr && *task != '\0' ? std::string(task) : std::string(program);
+}
+
 namespace {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarning: return "warning";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -92,6 +101,7 @@ struct Logger::Impl {
 Logger::Logger(std::string task, std::string run_id, const std::filesystem::path& log_dir)
     : impl_(std::make_unique<Impl>()),
       task_(std::move(task)),
+      dag_task_(dag_task_name(task_)),
       run_id_(std::move(run_id)),
       path_(log_dir / (task_ + ".log")),
       started_(std::chrono::steady_clock::now()) {
@@ -126,7 +136,8 @@ void Logger::log(Level level, std::string_view event, std::string_view msg, json
   json::object record;
   record["run_id"] = run_id_;
   record["ts"] = rfc3339_now();
-  record["task"] = task_;
+  record["task"] = dag_task_;
+  record["program"] = task_;
   record["level"] = level_name(level);
   record["event"] = event;
   record["msg"] = msg;
@@ -140,7 +151,8 @@ void Logger::log(Level level, std::string_view event, std::string_view msg, json
   line.push_back('\n');
   logging::record rec = impl_->source.open_record();
   if (rec) {
-    rec.attribute_values().insert("Line", logging::attributes::make_attribute_value(std::move(line)));
+    rec.attribute_values().insert("Line",
+                                  logging::attributes::make_attribute_value(std::move(line)));
     impl_->source.push_record(std::move(rec));
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -7,11 +8,15 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 namespace common {
 
 enum class Level { kDebug, kInfo, kWarning, kError };
+
+// The DAG task this process runs as: $PIPELINE_TASK, which the driver sets for every task,
+// else `program` (a program run by hand is its own task). Everything a task writes (its
+// manifest entry, log records, metrics rows) is attributed to it, so that two tasks running
+// one program (two `train`s with different --alpha) can be told apart.
+std::string dag_task_name(std::string_view program);
 
 // "2026-11-27T12:34:56.789Z": RFC 3339, UTC, milliseconds.
 std::string rfc3339_now();
@@ -19,9 +24,10 @@ std::string rfc3339(std::chrono::system_clock::time_point t);
 
 // A task's structured log: one JSON object per line appended to `<log_dir>/<task>.log`,
 // each written with a single write(2) on an O_APPEND descriptor, so concurrent writers
-// never tear a line. Every record has the same fields (docs/logs.md): run_id, ts, task,
-// level, event, msg, git_sha, input_paths, output_paths, metrics, duration_s, status.
-// Boost.Log routes the records; this facade is all the rest of the code sees.
+// never tear a line. Every record has the same fields (docs/logs.md): run_id, ts, task
+// (the DAG task: dag_task_name), program, level, event, msg, git_sha, input_paths, output_paths,
+// metrics, duration_s, status. Boost.Log routes the records; this facade is all the rest of the
+// code sees.
 class Logger {
  public:
   // Opens (creating) the log file. Throws OutputError when it cannot be created.
@@ -47,7 +53,8 @@ class Logger {
   // task's duration since construction, and prints a one-line summary on stderr when
   // `summary` is not empty.
   void start(std::string_view msg = "started");
-  void end(std::string_view status, boost::json::object metrics = {}, std::string_view summary = {});
+  void end(std::string_view status, boost::json::object metrics = {},
+           std::string_view summary = {});
 
   const std::string& task() const { return task_; }
   const std::string& run_id() const { return run_id_; }
@@ -57,7 +64,8 @@ class Logger {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::string task_;
+  std::string task_;      // the program: names the file and prefixes stderr lines
+  std::string dag_task_;  // dag_task_name(task_)
   std::string run_id_;
   std::filesystem::path path_;
   std::vector<std::string> inputs_;

@@ -3,10 +3,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <fstream>
-
-#include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -22,8 +21,9 @@ namespace json = boost::json;
 namespace common {
 
 FileRecord describe_file(const fs::path& path) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot stat", path, errno, FileRole::kInput);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw_system_error("cannot stat", path, errno, FileRole::kInput);
   // A file this process has just written was hashed as it was written.
   std::optional<std::string> written = written_sha256(path);
   return FileRecord{path.string(), static_cast<std::uint64_t>(st.st_size),
@@ -31,9 +31,7 @@ FileRecord describe_file(const fs::path& path) {
 }
 
 json::object to_json(const FileRecord& record) {
-  return json::object{{"path", record.path},
-                      {"bytes", record.bytes},
-                      {"sha256", record.sha256}};
+  return json::object{{"path", record.path}, {"bytes", record.bytes}, {"sha256", record.sha256}};
 }
 
 fs::path self_executable() {
@@ -58,12 +56,32 @@ std::string os_release() {
 }
 
 std::string kernel() {
-  struct utsname u{};
+  struct utsname u {};
   if (::uname(&u) != 0) return "unknown";
   return std::string(u.sysname) + " " + u.release + " " + u.machine;
 }
 
 }  // namespace
+
+json::array runtime_libraries_record() {
+  json::array libraries;
+  for (const LoadedLibrary& library : loaded_libraries()) {
+    libraries.push_back(json::object{
+        {"path", library.path},
+        {"real_path", library.real_path},
+        {"package", library.package.empty() ? json::value(nullptr) : json::value(library.package)},
+        {"version",
+         library.version.empty() ? json::value(nullptr) : json::value(library.version)}});
+  }
+  return libraries;
+}
+
+json::object self_binary_record() {
+  fs::path exe = self_executable();
+  return json::object{{"path", exe.string()},
+                      {"sha256", sha256_file(exe)},
+                      {"runtime_libraries", runtime_libraries_record()}};
+}
 
 json::object environment_record(const std::vector<fs::path>& binaries) {
   json::object binary_hashes;
@@ -83,6 +101,7 @@ json::object environment_record(const std::vector<fs::path>& binaries) {
                       {"boost", boost_version()},
                       {"eigen", eigen_version()},
                       {"git_sha", kGitSha},
+                      {"runtime_libraries", runtime_libraries_record()},
                       {"binaries", std::move(binary_hashes)}};
 }
 
@@ -93,6 +112,14 @@ fs::path manifest_path(const fs::path& runs_dir, const std::string& run_id) {
 void update_manifest(const fs::path& runs_dir, const std::string& run_id,
                      const std::function<void(json::object&)>& edit) {
   fs::path path = manifest_path(runs_dir, run_id);
+  // Said here, naming the directory and why: the lock below would only report that its
+  // file does not exist.
+  std::error_code created;
+  fs::create_directories(path.parent_path(), created);
+  if (created) {
+    throw_system_error("cannot create run directory", path.parent_path(), created.value(),
+                       FileRole::kOutput);
+  }
   FileLock lock(path.parent_path() / ".lock");
   json::object doc;
   std::error_code ec;
@@ -112,9 +139,8 @@ void update_manifest(const fs::path& runs_dir, const std::string& run_id,
       throw DataError(path.string() + ": expected an integer \"version\"");
     }
     if (version->as_int64() > kManifestVersion) {
-      throw DataError(path.string() + ": manifest version " +
-                      std::to_string(version->as_int64()) + " is newer than this program's (" +
-                      std::to_string(kManifestVersion) + ")");
+      throw DataError(path.string() + ": manifest version " + std::to_string(version->as_int64()) +
+                      " is newer than this program's (" + std::to_string(kManifestVersion) + ")");
     }
     const json::value* tasks = doc.if_contains("tasks");
     if (tasks == nullptr || !tasks->is_object()) {

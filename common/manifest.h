@@ -1,24 +1,25 @@
 #pragma once
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 namespace common {
 
 // Format name and version of runs/<run_id>/manifest.json (docs/manifest.md).
 inline constexpr const char* kManifestFormat = "pipeline-run-manifest";
-inline constexpr int kManifestVersion = 1;
+// 2: task entries are keyed by the DAG task (PIPELINE_TASK) and name their `program`.
+inline constexpr int kManifestVersion = 2;
 
 // A file as the manifest records it.
 struct FileRecord {
-  std::string path;        // as given on the command line
-  std::uint64_t bytes = 0; // size
-  std::string sha256;      // content hash
+  std::string path;         // as given on the command line
+  std::uint64_t bytes = 0;  // size
+  std::string sha256;       // content hash
 };
 
 // Stats and hashes `path`. Throws InputMissingError/IoError.
@@ -26,14 +27,22 @@ FileRecord describe_file(const std::filesystem::path& path);
 boost::json::object to_json(const FileRecord& record);
 
 // The environment record: OS release, kernel, compiler and flags, Boost and Eigen
-// versions, git sha, and the sha256 of each binary in `binaries`.
+// versions, git sha, the shared libraries this process loaded with their Debian package
+// and version (loaded_libraries(), version.h), and the sha256 of each binary in `binaries`.
 boost::json::object environment_record(const std::vector<std::filesystem::path>& binaries);
+
+// The shared libraries this process loaded, as JSON: path, real_path, package, version.
+boost::json::array runtime_libraries_record();
+
+// This program's entry in environment.binaries: path, sha256 and runtime_libraries.
+boost::json::object self_binary_record();
 
 // The path of the running executable (/proc/self/exe).
 std::filesystem::path self_executable();
 
 // Path of the manifest of `run_id` under `runs_dir`.
-std::filesystem::path manifest_path(const std::filesystem::path& runs_dir, const std::string& run_id);
+std::filesystem::path manifest_path(const std::filesystem::path& runs_dir,
+                                    const std::string& run_id);
 
 // Reads runs/<run_id>/manifest.json (or an empty manifest skeleton), lets `edit` change
 // it, and writes it back atomically, all under an flock on runs/<run_id>/.lock so that the

@@ -22,7 +22,7 @@ using Fd = UniqueFd;
 // flock, so finishing a short write with more calls is safe, and a write that fails half
 // way (disk full, file-size limit) is undone with ftruncate: no torn row is left behind.
 void write_all(int fd, const std::string& text, const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   off_t original = ::fstat(fd, &st) == 0 ? st.st_size : -1;
   std::size_t done = 0;
   while (done < text.size()) {
@@ -60,17 +60,21 @@ void append_metrics_row(const std::filesystem::path& metrics_dir, const std::str
   }
   std::error_code ec;
   std::filesystem::create_directories(metrics_dir, ec);
-  if (ec) throw_system_error("cannot create metrics directory", metrics_dir, ec.value(), FileRole::kOutput);
+  if (ec)
+    throw_system_error("cannot create metrics directory", metrics_dir, ec.value(),
+                       FileRole::kOutput);
   std::filesystem::path path = metrics_dir / (task + ".csv");
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (fd.get() < 0) throw_system_error("cannot open", path, errno, FileRole::kOutput);
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) throw_system_error("cannot lock", path, errno);
   }
+  bool own_task_column = !columns.empty() && columns.front() == "task";
   std::vector<std::string> header{"run_id", "ts"};
+  if (!own_task_column) header.push_back("task");
   header.insert(header.end(), columns.begin(), columns.end());
   std::string header_line = csv_line(header);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_system_error("cannot stat", path, errno);
   if (st.st_size == 0) {
     write_all(fd.get(), header_line, path);
@@ -84,6 +88,7 @@ void append_metrics_row(const std::filesystem::path& metrics_dir, const std::str
     }
   }
   std::vector<std::string> row{run_id, rfc3339_now()};
+  if (!own_task_column) row.push_back(dag_task_name(task));
   row.insert(row.end(), values.begin(), values.end());
   write_all(fd.get(), csv_line(row), path);
 }

@@ -77,14 +77,19 @@ void record_in_manifest(const CommonOptions& options, const std::string& task,
     json::object& environment = doc["environment"].as_object();
     if (!environment.contains("binaries")) environment["binaries"] = json::object();
     json::object& binaries = environment["binaries"].as_object();
-    if (!binaries.contains(task)) {
-      std::filesystem::path exe = self_executable();
-      binaries[task] = json::object{{"path", exe.string()}, {"sha256", sha256_file(exe)}};
-    }
+    // The driver recorded the program's path and hash; only the program knows what the
+    // loader gave it.
+    const json::value* recorded = binaries.if_contains(task);
+    if (recorded == nullptr || !recorded->is_object() ||
+        !recorded->as_object().contains("runtime_libraries"))
+      binaries[task] = self_binary_record();
 
+    // Keyed by the DAG task, not the program: two tasks running `train` keep two entries.
+    std::string key = dag_task_name(task);
     json::object& tasks = doc["tasks"].as_object();
-    if (!tasks[task].is_object()) tasks[task].emplace_object();
-    json::object& entry = tasks[task].as_object();
+    if (!tasks[key].is_object()) tasks[key].emplace_object();
+    json::object& entry = tasks[key].as_object();
+    entry["program"] = task;
     entry["argv"] = json::value_from(argv);
     entry["status"] = status;
     entry["exit_code"] = exit_code;

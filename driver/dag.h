@@ -39,6 +39,9 @@ struct Task {
   double timeout_s = 0;              // 0: no timeout
   double kill_grace_s = 5;           // SIGTERM → SIGKILL grace when stopping the task
   std::string service_pid_file;      // pid file of a service the task keeps running ("": none)
+  // Runs every time: its inputs are not all files the driver can hash (a URL). What needs
+  // it reruns only when its outputs changed (the recheck after it ran).
+  bool always_run = false;
 
   std::filesystem::path program;                    // cmd[0] resolved to an absolute path
   std::vector<std::filesystem::path> input_files;   // absolute, lexically normal

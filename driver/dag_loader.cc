@@ -26,7 +26,7 @@ const std::vector<std::string> kDefaultsKeys{"retry", "timeout_s", "kill_grace_s
 const std::vector<std::string> kTaskKeys{"name",   "description", "cmd",
                                          "inputs", "outputs",     "deps",
                                          "retry",  "timeout_s",   "kill_grace_s",
-                                         "service_pid_file"};
+                                         "service_pid_file", "always_run"};
 const std::vector<std::string> kRetryKeys{"n_tries",     "delay_s", "backoff",
                                           "max_delay_s", "jitter",  "retry_on"};
 
@@ -358,6 +358,13 @@ Task Loader::load_task(const json::value& v, std::size_t index) {
     if (key == "timeout_s") task.timeout_s = number_field(value, p, context, key, Range::kPositive);
     if (key == "kill_grace_s")
       task.kill_grace_s = number_field(value, p, context, key, Range::kNonNegative);
+    if (key == "always_run") {
+      if (!value.is_bool()) {
+        fail(at(p), context + "expected true or false for " + in_quotes(key) + ", found " +
+                        kind_of(value));
+      }
+      task.always_run = value.as_bool();
+    }
     if (key == "service_pid_file") {
       task.service_pid_file = string_field(value, p, context, key);
       if (task.service_pid_file.empty()) fail(at(p), context + "\"service_pid_file\" is empty");

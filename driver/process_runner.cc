@@ -83,6 +83,7 @@ void ProcessRunner::start(const Command& command) {
   std::uint64_t id = next_id_++;
   Running& r = *running;
   running_.emplace(id, std::move(running));
+  report_groups();
   if (command.timeout.count() > 0) {
     r.timeout.expires_after(command.timeout);
     r.timeout.async_wait([this, id](const boost::system::error_code& ec) {
@@ -213,16 +214,31 @@ void ProcessRunner::reap(std::uint64_t id) {
     result.exit_code = WEXITSTATUS(status);
   }
   if (r.timed_out) result.how = Termination::kTimedOut;
-  // After a timeout or a stop, what the task left behind in its group goes too. The
-  // forwarded signal may not have reached it (a shell's background jobs ignore SIGINT),
-  // so SIGTERM now and SIGKILL when the grace runs out (finish() waits for that).
-  if ((r.timed_out || r.stopped) && r.process->group_alive()) {
+  // Whatever the task left behind in its group goes too, however it ended: after a
+  // timeout or a stop the forwarded signal may not have reached it (a shell's background
+  // jobs ignore SIGINT), and a task that succeeded has no business leaving `sleep 100 &`
+  // running. SIGTERM now and SIGKILL when the grace runs out (finish() waits for that). A
+  // service a task starts on purpose lives in a session of its own (setsid), out of reach.
+  if (r.process->group_alive()) {
     r.process->signal_group(SIGTERM);
-    lingering_.push_back(Lingering{r.process->pid(), r.kill_at.value_or(Clock::now())});
+    lingering_.push_back(
+        Lingering{r.process->pid(), r.kill_at.value_or(Clock::now() + r.command.kill_grace)});
     arm_lingering_poll();
   }
   finished_.push_back(std::move(result));
   running_.erase(it);
+  report_groups();
+}
+
+std::vector<pid_t> ProcessRunner::groups() const {
+  std::vector<pid_t> out;
+  for (const auto& [id, r] : running_) out.push_back(r->process->pid());
+  for (const Lingering& l : lingering_) out.push_back(l.pgid);
+  return out;
+}
+
+void ProcessRunner::report_groups() {
+  if (groups_changed_) groups_changed_(groups());
 }
 
 void ProcessRunner::arm_lingering_poll() {
@@ -240,7 +256,9 @@ void ProcessRunner::arm_lingering_poll() {
       if (now >= l.kill_at) ::kill(-l.pgid, SIGKILL);
       still.push_back(l);
     }
+    bool changed = still.size() != lingering_.size();
     lingering_ = std::move(still);
+    if (changed) report_groups();
     arm_lingering_poll();
   });
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,6 +58,15 @@ class ProcessRunner : public CommandRunner {
 
   ExitWatch exit_watch() const { return watch_; }
 
+  // The process groups that may still hold a process: running attempts, and groups left
+  // behind by ended ones until they are gone.
+  std::vector<pid_t> groups() const;
+  // Called with groups() whenever it changes (the driver records them in its lock file,
+  // so that a driver taking over after a crash can stop them).
+  void on_groups_changed(std::function<void(const std::vector<pid_t>&)> callback) {
+    groups_changed_ = std::move(callback);
+  }
+
  private:
   struct Running;
   struct Lingering {
@@ -70,6 +82,7 @@ class ProcessRunner : public CommandRunner {
   void signal_running(std::uint64_t id, int signal);
   void reap(std::uint64_t id);
   void arm_lingering_poll();
+  void report_groups();
 
   boost::asio::io_context io_;
   ExitWatch watch_;
@@ -86,6 +99,7 @@ class ProcessRunner : public CommandRunner {
   std::vector<Lingering> lingering_;
   std::vector<int> pending_interrupts_;
   int interrupts_ = 0;
+  std::function<void(const std::vector<pid_t>&)> groups_changed_;
 };
 
 }  // namespace driver

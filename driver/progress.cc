@@ -26,6 +26,15 @@ std::string format_seconds(double seconds) {
   return buffer;
 }
 
+std::string format_task_time(const TaskOutcome& outcome) {
+  std::string text = format_seconds(outcome.duration_s);
+  if (outcome.attempts.size() < 2) return text;
+  text += " (attempts ";
+  for (std::size_t i = 0; i < outcome.attempts.size(); ++i)
+    text += (i ? ", " : "") + format_seconds(outcome.attempts[i].result.duration_s);
+  return text + ")";
+}
+
 std::vector<std::string> last_lines(const fs::path& path, std::size_t n) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
@@ -95,7 +104,7 @@ std::vector<std::string> format_summary_table(const Dag& dag,
     bool ran = !o.attempts.empty();
     rows.push_back(Row{dag.tasks[t].name, to_string(o.status),
                        ran ? std::to_string(o.attempts.size()) : "-",
-                       ran ? format_seconds(o.duration_s) : "-", o.reason, color_of(o.status)});
+                       ran ? format_task_time(o) : "-", o.reason, color_of(o.status)});
   }
   std::size_t w_task = 0, w_status = 0, w_attempts = 0, w_time = 0;
   for (const Row& r : rows) {

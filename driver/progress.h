@@ -17,6 +17,10 @@ namespace driver {
 // "0.04s", "12.3s", "2m05s".
 std::string format_seconds(double seconds);
 
+// A task's time as the table shows it: its wall time, pauses between retries included,
+// then each attempt's own when there were several: "5.72s (attempts 0.02s, 0.03s)".
+std::string format_task_time(const TaskOutcome& outcome);
+
 // The last `n` lines of a text file (all of it when shorter); empty when unreadable.
 std::vector<std::string> last_lines(const std::filesystem::path& path, std::size_t n);
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cerrno>
 #include <cmath>
 #include <iostream>
 #include <thread>
@@ -274,6 +275,38 @@ std::string counts(const RunSummary& summary) {
   return out;
 }
 
+// Ninja's "no work to do", in one line.
+std::string nothing_to_do_line(std::size_t selected) {
+  return "driver: nothing to do: " +
+         std::string(selected == 1 ? "the task is"
+                                   : "all " + std::to_string(selected) + " tasks are") +
+         " up to date";
+}
+
+// True when nothing can be written in `workdir` (a read-only mount, or no permission).
+bool read_only_dir(const fs::path& workdir) {
+  return ::access(workdir.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES);
+}
+
+// A workspace that cannot be written cannot be locked or logged to; when everything is up
+// to date there is nothing to write either, and the run succeeds like Make's would.
+// Returns false when some task would run (the caller then fails on the lock as usual).
+bool up_to_date_read_only(const Session& session, LinePrinter& printer) {
+  common::HashCache cache(session.state_dir / "hash_cache.json");
+  CachedFileHasher hasher(cache);
+  StateLog state(session.state_dir);
+  std::vector<Decision> plan =
+      plan_tasks(session.dag, session.selected, session.forced, state, hasher);
+  std::size_t selected = 0;
+  for (std::size_t t = 0; t < plan.size(); ++t) {
+    if (!session.selected[t]) continue;
+    if (plan[t].run) return false;
+    ++selected;
+  }
+  printer.print_line(nothing_to_do_line(selected));
+  return true;
+}
+
 }  // namespace
 
 int run_command(const DriverOptions& options) {
@@ -301,6 +334,8 @@ int run_command(const DriverOptions& options) {
   if (ec)
     common::throw_system_error("cannot create workdir", dag.workdir, ec.value(),
                                common::FileRole::kOutput);
+  if (read_only_dir(dag.workdir) && up_to_date_read_only(session, printer))
+    return static_cast<int>(DriverExit::kOk);
   WorkspaceLock lock = WorkspaceLock::acquire(
       dag.workdir, info.run_id,
       options.lock_wait_s > 0 ? to_ms(options.lock_wait_s) : std::chrono::milliseconds(0),
@@ -317,15 +352,29 @@ int run_command(const DriverOptions& options) {
                                   "), which is gone");
     // A driver killed while writing its manifest left the temp file in its own runs/<id>/,
     // which no later run writes: remove it now (kept while a pid still runs).
+    // Its tasks died with it (PR_SET_PDEATHSIG), but what they started may run on: stop
+    // it before anything starts beside it.
+    std::vector<long> stopped = stop_stale_groups(*stale);
+    if (!stopped.empty()) {
+      log.warn("stale_groups", "stopped " + std::to_string(stopped.size()) +
+                                   " process group(s) left running by run " + stale->run_id);
+    }
     try {
       common::validate_run_id(stale->run_id);
       common::remove_stale_temp_files(common::manifest_path(session.runs_dir, stale->run_id));
+      if (mark_run_interrupted(session.runs_dir, stale->run_id, info.run_id)) {
+        log.warn("stale_run", "marked run " + stale->run_id + " interrupted: its driver died");
+      }
     } catch (const common::Error&) {
-      // A holder record naming no valid run id names no manifest either.
+      // A holder record naming no valid run id names no manifest either; a manifest that
+      // cannot be read or written stays as it is.
     }
   }
   // Signals are caught from here on: an interrupt while planning stops the run cleanly.
   ProcessRunner runner;
+  runner.on_groups_changed([&lock](const std::vector<pid_t>& groups) {
+    lock.record_groups(std::vector<long>(groups.begin(), groups.end()));
+  });
   common::HashCache cache(session.state_dir / "hash_cache.json");
   CachedFileHasher hasher(cache);
   // Through the cache: a no-op run should not even initialize OpenSSL.
@@ -401,11 +450,7 @@ int run_command(const DriverOptions& options) {
   if (proximate_error) shown = manifest;
   // Nothing ran: say so in one line (Ninja's "no work to do").
   if (to_run == 0 && !summary.interrupted) {
-    printer.print_line("driver: nothing to do: " +
-                       std::string(selected == 1
-                                       ? "the task is"
-                                       : "all " + std::to_string(selected) + " tasks are") +
-                       " up to date");
+    printer.print_line(nothing_to_do_line(selected));
   } else {
     for (const std::string& line : format_summary_table(dag, summary.tasks, printer))
       printer.print_line(line);

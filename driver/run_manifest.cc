@@ -70,8 +70,14 @@ json::object binaries_of(const Session& session, FileHasher& hasher) {
   json::object binaries;
   std::vector<fs::path> programs{common::self_executable()};
   for (std::size_t t = 0; t < dag.tasks.size(); ++t) {
-    if (session.selected[t] && !dag.tasks[t].program.empty())
-      programs.push_back(dag.tasks[t].program);
+    if (!session.selected[t] || dag.tasks[t].program.empty()) continue;
+    programs.push_back(dag.tasks[t].program);
+    // save starts the prediction service from beside itself (tasks/save): what is deployed
+    // runs that binary, so it is part of the record too.
+    fs::path serve = dag.tasks[t].program.parent_path() / "serve";
+    std::error_code ec;
+    if (dag.tasks[t].program.filename() == "save" && fs::exists(serve, ec))
+      programs.push_back(serve);
   }
   for (const fs::path& program : programs) {
     std::string key = program.filename().string();
@@ -122,6 +128,31 @@ void set_run_keys(json::object& doc, const Session& session, const RunInfo& info
 }
 
 }  // namespace
+
+bool mark_run_interrupted(const fs::path& runs_dir, const std::string& run_id,
+                          const std::string& by_run_id) {
+  std::error_code ec;
+  if (!fs::exists(common::manifest_path(runs_dir, run_id), ec)) return false;
+  bool changed = false;
+  common::update_manifest(runs_dir, run_id, [&](json::object& doc) {
+    const json::value* status = doc.if_contains("status");
+    if (status == nullptr || !status->is_string() || status->as_string() != "running") return;
+    changed = true;
+    doc["status"] = "interrupted";
+    doc["interrupted"] = json::object{{"reason", "its driver died; the lock was taken over"},
+                                      {"by_run_id", by_run_id},
+                                      {"at", common::rfc3339_now()}};
+    for (auto& [name, task] : doc["tasks"].as_object()) {
+      if (!task.is_object()) continue;
+      json::value& s = task.as_object()["status"];
+      if (s.is_string() && (s.as_string() == "pending" || s.as_string() == "running")) {
+        s = "interrupted";
+        task.as_object()["reason"] = "its driver died";
+      }
+    }
+  });
+  return changed;
+}
 
 void record_run_start(const Session& session, const RunInfo& info,
                       const std::vector<Decision>& plan, FileHasher& hasher) {
@@ -182,7 +213,11 @@ void record_run_end(const Session& session, const RunInfo& info, const RunSummar
         entry["signal"] = last.signal != 0 ? json::value(last.signal) : json::value(nullptr);
         entry["cpu_s"] = cpu_s;
         entry["max_rss_kb"] = static_cast<std::int64_t>(max_rss_kb);
+        // What the user waited (pauses between retries included), and the attempts' sum;
+        // each attempt's own time is in attempt_details. A task's own duration_s is the
+        // time its last attempt measured itself.
         entry["wall_s"] = outcome.duration_s;
+        entry["attempts_s"] = outcome.attempts_s;
         if (!entry.contains("duration_s")) entry["duration_s"] = outcome.duration_s;
       }
       if (!entry.contains("argv")) entry["argv"] = json::value_from(task.cmd);

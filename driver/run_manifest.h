@@ -33,6 +33,12 @@ struct RunInfo {
 void record_run_start(const Session& session, const RunInfo& info,
                       const std::vector<Decision>& plan, FileHasher& hasher);
 
+// A run whose driver died (its lock was taken over by `by_run_id`) stays "running" in its
+// manifest: mark it, and its pending tasks, "interrupted". Does nothing when it has no
+// manifest in `runs_dir` or is not "running". Returns whether it changed the manifest.
+bool mark_run_interrupted(const std::filesystem::path& runs_dir, const std::string& run_id,
+                          const std::string& by_run_id);
+
 // At the end (also the start's keys when record_run_start was skipped): ended, status ("ok",
 // "failed" or "interrupted"), and per task its status, reason, attempts (count), attempt_details
 // (exit code or signal, duration, CPU time, peak RSS, output file), and argv, inputs and outputs

@@ -82,6 +82,7 @@ RunSummary Scheduler::run(const std::vector<bool>& selected, const std::vector<D
   waiting_on_.assign(n, 0);
   waits_for_upstream_.assign(n, false);
   started_.assign(n, false);
+  first_start_.assign(n, std::nullopt);
   retry_at_.assign(n, std::nullopt);
   std::vector<std::size_t> order = topological_order(dag_.needs);
   rank_.assign(n, 0);
@@ -167,6 +168,7 @@ RunSummary Scheduler::run(const std::vector<bool>& selected, const std::vector<D
 
 void Scheduler::start_attempt(std::size_t task, int attempt) {
   started_[task] = true;
+  if (!first_start_[task]) first_start_[task] = runner_.now();
   Attempt record;
   record.number = attempt;
   record.started = std::chrono::system_clock::now();
@@ -192,7 +194,7 @@ void Scheduler::on_result(const CommandResult& result) {
   TaskOutcome& outcome = summary_.tasks[t];
   Attempt& attempt = outcome.attempts.back();
   attempt.result = result;
-  outcome.duration_s += result.duration_s;
+  outcome.attempts_s += result.duration_s;
   std::string failure = describe(result);
   bool exited_ok = failure.empty();
   if (exited_ok) failure = delegate_.check_outputs(t);
@@ -276,6 +278,11 @@ void Scheduler::finish(std::size_t task, TaskStatus status, std::string reason) 
   TaskOutcome& outcome = summary_.tasks[task];
   outcome.status = status;
   outcome.reason = std::move(reason);
+  if (first_start_[task]) {
+    outcome.duration_s =
+        std::max(outcome.attempts_s,
+                 std::chrono::duration<double>(runner_.now() - *first_start_[task]).count());
+  }
   if (status == TaskStatus::kStopped) summary_.failed = true;
   delegate_.task_finished(task, outcome);
 }

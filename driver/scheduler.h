@@ -56,7 +56,10 @@ struct TaskOutcome {
   // ("exit 65"), or "upstream failed: train", "not started: train failed", ...
   std::string reason;
   std::vector<Attempt> attempts;
-  double duration_s = 0;  // sum of its attempts' wall times
+  // Wall time from the start of its first attempt to the end of its last, pauses between
+  // retries included: what the user waited. Each attempt's own time is in its result.
+  double duration_s = 0;
+  double attempts_s = 0;  // the sum of its attempts' wall times (duration_s minus pauses)
 };
 
 // The scheduler's view of the world outside the graph: the run command implements it,
@@ -125,6 +128,7 @@ class Scheduler {
   std::vector<std::size_t> waiting_on_;  // pending tasks it still needs
   std::vector<bool> waits_for_upstream_;
   std::vector<bool> started_;
+  std::vector<std::optional<Clock::time_point>> first_start_;  // of each task's attempt 1
   std::vector<std::optional<Clock::time_point>> retry_at_;
   std::vector<std::size_t> ready_;  // kept sorted by rank
   std::size_t running_ = 0;

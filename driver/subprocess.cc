@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -52,6 +53,7 @@ struct ChildSetup {
   const char* const* envp;
   const char* const* argv;
   const char* cwd;
+  pid_t parent;  // the driver: the child dies with it
 
   template <typename Launcher>
   bp::error_code on_setup(Launcher& launcher, const bp::filesystem::path&,
@@ -66,6 +68,14 @@ struct ChildSetup {
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
     if (::setpgid(0, 0) != 0 || ::chdir(cwd) != 0)
       return bp::error_code(errno, bp::system_category());
+    // The task dies with the driver (kill -9 included), rather than running on beside the
+    // driver that takes over the lock. A driver that died before the prctl left this child
+    // to init already: leave at once. What the task itself starts is not covered (the
+    // setting is not inherited over fork); the groups recorded in the lock file are
+    // stopped by the next driver (workspace_lock.h).
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+      return bp::error_code(errno, bp::system_category());
+    if (::getppid() != parent) ::_exit(127);
     close_inherited_descriptors();
     // The parent blocked every signal around fork so that the driver's own handlers
     // (Asio's signal_set) never run here. Restore defaults, then unblock. SIGPIPE is
@@ -129,7 +139,7 @@ std::unique_ptr<Subprocess> Subprocess::start(boost::asio::io_context& io, const
   }
   std::vector<const char*> argv = c_strings(command.argv);
   std::vector<const char*> envp = c_strings(command.env);
-  ChildSetup setup{envp.data(), argv.data(), command.cwd.c_str()};
+  ChildSetup setup{envp.data(), argv.data(), command.cwd.c_str(), ::getpid()};
 
   std::fflush(nullptr);
   sigset_t all;

@@ -35,6 +35,7 @@ Decision decide(const Task& task, const std::optional<TaskRecord>& record,
                 const std::string& record_problem, bool forced, const std::string& upstream,
                 FileHasher& hasher) {
   if (forced) return run("forced");
+  if (task.always_run) return run("always_run");
   if (!record) return run(record_problem.empty() ? "no previous successful run" : record_problem);
   if (record->argv != task.cmd) return run("command changed");
   std::string program_sha;

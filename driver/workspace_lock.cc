@@ -1,8 +1,10 @@
 #include "driver/workspace_lock.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -35,6 +37,12 @@ std::optional<LockHolder> parse_holder(const std::string& text) {
   if (const json::value* s = o.if_contains("started"); s != nullptr && s->is_string()) {
     holder.started = std::string(s->as_string());
   }
+  if (const json::value* g = o.if_contains("groups"); g != nullptr && g->is_array()) {
+    for (const json::value& pgid : g->as_array()) {
+      if (pgid.is_int64() && pgid.as_int64() > 1)
+        holder.groups.push_back(static_cast<long>(pgid.as_int64()));
+    }
+  }
   if (holder.pid == 0) return std::nullopt;
   return holder;
 }
@@ -46,9 +54,79 @@ std::string describe(const LockHolder& holder) {
 
 }  // namespace
 
+namespace {
+
+// The record is one line; a shorter record written over a longer one leaves the old tail
+// until the ftruncate that follows, so only the first line counts.
+std::optional<LockHolder> parse_first_line(const std::string& text) {
+  return parse_holder(text.substr(0, text.find('\n')));
+}
+
+bool environ_names_run(const std::string& pid, const std::string& run_id) {
+  std::string environ;
+  try {
+    environ = common::read_file("/proc/" + pid + "/environ");
+  } catch (const common::Error&) {
+    return false;
+  }
+  std::string wanted = "PIPELINE_RUN_ID=" + run_id;
+  for (std::size_t at = 0; at < environ.size();) {
+    std::size_t end = environ.find('\0', at);
+    if (end == std::string::npos) end = environ.size();
+    if (environ.compare(at, end - at, wanted) == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// Live members of group `pgid`, by pid.
+std::vector<std::string> group_members(long pgid) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/proc", ec)) {
+    std::string pid = entry.path().filename().string();
+    if (pid.empty() || pid[0] < '1' || pid[0] > '9') continue;
+    std::string stat;
+    try {
+      stat = common::read_file(entry.path() / "stat");
+    } catch (const common::Error&) {
+      continue;
+    }
+    std::size_t paren = stat.rfind(')');
+    char state = 0;
+    int ppid = 0;
+    long pgrp = 0;
+    if (paren == std::string::npos ||
+        std::sscanf(stat.c_str() + paren + 1, " %c %d %ld", &state, &ppid, &pgrp) != 3)
+      continue;
+    if (pgrp == pgid && state != 'Z' && state != 'X') out.push_back(pid);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<long> stop_stale_groups(const LockHolder& holder) {
+  std::vector<long> stopped;
+  if (holder.run_id.empty()) return stopped;
+  for (long pgid : holder.groups) {
+    bool ours = false;
+    for (const std::string& pid : group_members(pgid))
+      ours = ours || environ_names_run(pid, holder.run_id);
+    if (!ours) continue;
+    ::kill(-static_cast<pid_t>(pgid), SIGKILL);
+    stopped.push_back(pgid);
+  }
+  for (long pgid : stopped) {
+    for (int i = 0; i < 250 && !group_members(pgid).empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return stopped;
+}
+
 std::optional<LockHolder> read_lock_holder(const fs::path& workdir) {
   try {
-    return parse_holder(common::read_file(lock_path(workdir)));
+    return parse_first_line(common::read_file(lock_path(workdir)));
   } catch (const common::Error&) {
     return std::nullopt;
   }
@@ -88,17 +166,39 @@ WorkspaceLock WorkspaceLock::acquire(const fs::path& workdir, const std::string&
   std::optional<LockHolder> stale;
   char buffer[4096];
   ssize_t n = ::pread(lock->fd(), buffer, sizeof buffer, 0);
-  if (n > 0) stale = parse_holder(std::string(buffer, static_cast<std::size_t>(n)));
+  if (n > 0) stale = parse_first_line(std::string(buffer, static_cast<std::size_t>(n)));
 
-  json::object record{{"pid", static_cast<std::int64_t>(::getpid())},
-                      {"run_id", run_id},
-                      {"started", common::rfc3339_now()}};
-  std::string text = json::serialize(record) + "\n";
-  if (::ftruncate(lock->fd(), 0) != 0 ||
-      ::pwrite(lock->fd(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+  LockHolder self{static_cast<long>(::getpid()), run_id, common::rfc3339_now(), {}};
+  WorkspaceLock taken(std::move(*lock), std::move(stale), std::move(self));
+  taken.path_ = path;
+  if (::ftruncate(taken.lock_.fd(), 0) != 0)
     common::throw_system_error("cannot write", path, errno);
+  taken.write_record();
+  return taken;
+}
+
+void WorkspaceLock::write_record() {
+  json::array groups;
+  for (long pgid : self_.groups) groups.push_back(static_cast<std::int64_t>(pgid));
+  json::object record{{"pid", static_cast<std::int64_t>(self_.pid)},
+                      {"run_id", self_.run_id},
+                      {"started", self_.started},
+                      {"groups", std::move(groups)}};
+  std::string text = json::serialize(record) + "\n";
+  // Write first, then cut: at every moment the first line is a whole record.
+  if (::pwrite(lock_.fd(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()) ||
+      ::ftruncate(lock_.fd(), static_cast<off_t>(text.size())) != 0) {
+    common::throw_system_error("cannot write", path_, errno);
   }
-  return WorkspaceLock(std::move(*lock), std::move(stale));
+}
+
+void WorkspaceLock::record_groups(const std::vector<long>& groups) {
+  self_.groups = groups;
+  try {
+    write_record();
+  } catch (const common::Error&) {
+    // Only the crash clean-up is lost; the run itself goes on.
+  }
 }
 
 WorkspaceLock::~WorkspaceLock() {

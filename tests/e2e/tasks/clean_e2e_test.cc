@@ -115,7 +115,7 @@ TEST_CASE("clean writes the log, metrics row and manifest entry", "[clean][prove
   CHECK(log.back().find("\"nulls_by_column\":{\"a\":1,\"b\":0}") != std::string::npos);
   auto metrics = test_util::read_lines(dir / "metrics" / "clean.csv");
   REQUIRE(metrics.size() == 2);
-  CHECK(metrics[0] == "run_id,ts,rows_in,rows_out,rows_dropped,bad_rows_skipped,nulls_total,bytes_in,bytes_out,duration_s");
+  CHECK(metrics[0] == "run_id,ts,task,rows_in,rows_out,rows_dropped,bad_rows_skipped,nulls_total,bytes_in,bytes_out,duration_s");
   CHECK(metrics[1].rfind("run-1,", 0) == 0);
   std::string manifest = read_text(dir / "runs" / "run-1" / "manifest.json");
   CHECK(manifest.find("\"sha256\": \"" + common::sha256_file(dir / "c.csv") + "\"") != std::string::npos);

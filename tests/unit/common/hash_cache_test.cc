@@ -76,6 +76,21 @@ TEST_CASE("a file rewritten in place with a new mtime is rehashed", "[hash_cache
   CHECK(cache.files_hashed() == 2);
 }
 
+TEST_CASE("a same-size edit in place with the mtime put back is rehashed (ctime)",
+          "[hash_cache]") {
+  TempDir dir;
+  test_util::write_text(dir / "a.csv", "abc");
+  struct timespec when = mtime_of(dir / "a.csv");
+  ino_t inode = inode_of(dir / "a.csv");
+  HashCache cache(dir / "cache.json");
+  cache.sha256(dir / "a.csv");
+  test_util::write_text(dir / "a.csv", "xyz");  // same inode, same size
+  set_mtime(dir / "a.csv", when);               // and the old mtime
+  REQUIRE(inode_of(dir / "a.csv") == inode);
+  CHECK(cache.sha256(dir / "a.csv") == common::sha256_hex("xyz"));
+  CHECK(cache.files_hashed() == 2);
+}
+
 TEST_CASE("a file that grew is rehashed", "[hash_cache]") {
   TempDir dir;
   test_util::write_text(dir / "a.csv", "abc");

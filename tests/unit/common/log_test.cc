@@ -68,7 +68,7 @@ TEST_CASE("every record has the SPEC's fields in a fixed order", "[log]") {
   std::vector<json::object> records = read_records(dir / "logs" / "clean.log");
   REQUIRE(records.size() == 1);
   const json::object& r = records[0];
-  CHECK(keys_of(r) == std::vector<std::string>{"run_id", "ts", "task", "level", "event", "msg",
+  CHECK(keys_of(r) == std::vector<std::string>{"run_id", "ts", "task", "program", "level", "event", "msg",
                                                "git_sha", "input_paths", "output_paths",
                                                "metrics", "duration_s", "status"});
   CHECK(r.at("run_id") == "run-1");

@@ -37,7 +37,7 @@ TEST_CASE("a new manifest starts from the versioned skeleton", "[manifest]") {
   CHECK(text ==
         "{\n"
         "  \"format\": \"pipeline-run-manifest\",\n"
-        "  \"version\": 1,\n"
+        "  \"version\": 2,\n"
         "  \"run_id\": \"r1\",\n"
         "  \"tasks\": {\n"
         "    \"clean\": {\n"
@@ -77,12 +77,12 @@ TEST_CASE("concurrent updates from several processes keep every entry", "[manife
 TEST_CASE("a manifest of a newer version is refused with its version", "[manifest]") {
   TempDir dir;
   std::filesystem::path path = common::manifest_path(dir.path(), "r1");
-  test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\", \"version\": 2, \"tasks\": {}}");
+  test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\", \"version\": 3, \"tasks\": {}}");
   bool called = false;
   CHECK_THROWS_AS(update_manifest(dir.path(), "r1", [&](json::object&) { called = true; }),
                   common::DataError);
   CHECK_THROWS_WITH(update_manifest(dir.path(), "r1", [&](json::object&) { called = true; }),
-                    path.string() + ": manifest version 2 is newer than this program's (1)");
+                    path.string() + ": manifest version 3 is newer than this program's (2)");
   CHECK_FALSE(called);
 }
 

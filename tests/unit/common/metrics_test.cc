@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,12 +30,13 @@ TEST_CASE("the first row writes the header, later rows do not", "[metrics]") {
   append_metrics_row(dir / "metrics", "train", "run-2", {"rows", "rmse"}, {"12", "0.25"});
   std::vector<std::string> lines = test_util::read_lines(dir / "metrics" / "train.csv");
   REQUIRE(lines.size() == 3);
-  CHECK(lines[0] == "run_id,ts,rows,rmse");
+  CHECK(lines[0] == "run_id,ts,task,rows,rmse");
   CHECK(lines[1].rfind("run-1,", 0) == 0);
   CHECK(lines[1].ends_with(",10,0.5"));
   CHECK(lines[2].rfind("run-2,", 0) == 0);
-  // run_id, a 24-character RFC 3339 timestamp, then the values.
-  CHECK(lines[1].size() == std::string("run-1,").size() + 24 + std::string(",10,0.5").size());
+  // run_id, a 24-character RFC 3339 timestamp, the task (the program run by hand), then
+  // the values.
+  CHECK(lines[1].size() == std::string("run-1,").size() + 24 + std::string(",train,10,0.5").size());
 }
 
 TEST_CASE("metric values holding commas or quotes are quoted", "[metrics]") {
@@ -52,11 +53,13 @@ TEST_CASE("an existing file with other columns is refused with a fix", "[metrics
   std::string path = (dir / "train.csv").string();
   CHECK_THROWS_AS(append_metrics_row(dir.path(), "train", "r", {"rows"}, {"1"}), common::DataError);
   CHECK_THROWS_WITH(append_metrics_row(dir.path(), "train", "r", {"rows", "mae"}, {"1", "2"}),
-                    path + ":1: header differs from this version's columns (run_id,ts,rows,mae); "
-                           "move the file aside to start a new one");
+                    path +
+                        ":1: header differs from this version's columns (run_id,ts,task,rows,mae); "
+                        "move the file aside to start a new one");
   CHECK_THROWS_WITH(append_metrics_row(dir.path(), "train", "r", {"rows"}, {"1"}),
-                    path + ":1: header differs from this version's columns (run_id,ts,rows); "
-                           "move the file aside to start a new one");
+                    path +
+                        ":1: header differs from this version's columns (run_id,ts,task,rows); "
+                        "move the file aside to start a new one");
   CHECK(test_util::read_lines(dir / "train.csv").size() == 2);
 }
 
@@ -82,7 +85,9 @@ TEST_CASE("a row cut short by a file-size limit is removed and reported", "[metr
   std::string before = test_util::read_text(dir / "train.csv");
   child_process::Result child = child_process::run([&](const auto& report) {
     std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit limit{before.size() + 100, before.size() + 100};
+    struct rlimit limit {
+      before.size() + 100, before.size() + 100
+    };
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 98;
     try {
       append_metrics_row(dir.path(), "train", "r", {"payload"}, {std::string(1000, 'x')});
@@ -149,18 +154,35 @@ TEST_CASE("concurrent processes appending rows write one header and no torn row"
     common::CsvReader reader(dir / "metrics" / ("task" + std::to_string(file) + ".csv"));
     REQUIRE(reader.next());
     CHECK(std::vector<std::string>(reader.fields().begin(), reader.fields().end()) ==
-          std::vector<std::string>{"run_id", "ts", "row", "payload", "quoted"});
+          std::vector<std::string>{"run_id", "ts", "task", "row", "payload", "quoted"});
     while (reader.next()) {
       const auto& f = reader.fields();
-      if (f.size() != 5 || f[0].substr(0, 4) != "run-" || f[4] != "x,\"y\"\nz") {
+      if (f.size() != 6 || f[0].substr(0, 4) != "run-" || f[5] != "x,\"y\"\nz") {
         ++bad;
         continue;
       }
       int writer = std::stoi(std::string(f[0].substr(4)));
-      if (f[3] != std::string(5000 + writer * 311, static_cast<char>('A' + writer))) ++bad;
-      rows.insert(std::string(f[0]) + "/" + std::string(f[2]));
+      if (f[4] != std::string(5000 + writer * 311, static_cast<char>('A' + writer))) ++bad;
+      rows.insert(std::string(f[0]) + "/" + std::string(f[3]));
     }
   }
   CHECK(bad == 0);
   CHECK(rows.size() == static_cast<std::size_t>(kWriters * kRows));
+}
+
+TEST_CASE("a metrics row names the DAG task it was written for", "[metrics]") {
+  TempDir dir;
+  ::setenv("PIPELINE_TASK", "train_strong", 1);
+  append_metrics_row(dir.path(), "train", "r", {"rows"}, {"1"});
+  ::unsetenv("PIPELINE_TASK");
+  append_metrics_row(dir.path(), "train", "r", {"rows"}, {"2"});
+  // The driver's rows carry their own task column.
+  append_metrics_row(dir.path(), "driver", "r", {"task", "status"}, {"train_weak", "ok"});
+  std::vector<std::string> lines = test_util::read_lines(dir / "train.csv");
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].ends_with(",train_strong,1"));
+  CHECK(lines[2].ends_with(",train,2"));
+  std::vector<std::string> driver = test_util::read_lines(dir / "driver.csv");
+  CHECK(driver[0] == "run_id,ts,task,status");
+  CHECK(driver[1].ends_with(",train_weak,ok"));
 }

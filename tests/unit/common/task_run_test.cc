@@ -131,9 +131,9 @@ TEST_CASE("a successful task appends its metrics row", "[task_run]") {
   REQUIRE(run(ws.argv(), copy_body).exit_code == 0);
   std::vector<std::string> lines = test_util::read_lines(ws.dir / "metrics" / "fake.csv");
   REQUIRE(lines.size() == 3);
-  CHECK(lines[0] == "run_id,ts,rows,bytes");
+  CHECK(lines[0] == "run_id,ts,task,rows,bytes");
   CHECK(lines[1].starts_with("run-1,"));
-  CHECK(lines[1].ends_with(",1,11"));
+  CHECK(lines[1].ends_with(",fake,1,11"));
 }
 
 TEST_CASE("a successful task records its entry with hashed files in the manifest", "[task_run]") {
@@ -207,7 +207,7 @@ TEST_CASE("a failure after the body is still recorded as failed", "[task_run]") 
   Outcome outcome = run(ws.argv(), copy_body);
   CHECK(outcome.exit_code == 65);
   std::string path = (ws.dir / "metrics" / "fake.csv").string();
-  std::string message = path + ":1: header differs from this version's columns (run_id,ts,rows,bytes); "
+  std::string message = path + ":1: header differs from this version's columns (run_id,ts,task,rows,bytes); "
                         "move the file aside to start a new one";
   CHECK(outcome.err == "fake: " + message + "\n");
   CHECK(ws.log_records().back().at("status") == "failed");

@@ -132,7 +132,7 @@ TEST_CASE("task problems name the task and the key", "[dag]") {
       {", \"colour\": 1", "8:55",
        "task \"clean\": unknown key \"colour\" (expected one of: name description cmd inputs "
        "outputs deps "
-       "retry timeout_s kill_grace_s service_pid_file)"},
+       "retry timeout_s kill_grace_s service_pid_file always_run)"},
       {", \"service_pid_file\": \"\"", "8:75", "task \"clean\": \"service_pid_file\" is empty"},
       {", \"service_pid_file\": 4242", "8:75",
        "task \"clean\": expected a string for \"service_pid_file\", found a number"},

@@ -38,12 +38,26 @@ TEST_CASE("the summary table aligns its columns", "[progress]") {
       outcome(driver::TaskStatus::kUpToDate, "up to date", 0, 0),
       outcome(driver::TaskStatus::kFailed, "exit 75", 3, 0.61),
       outcome(driver::TaskStatus::kSkipped, "upstream failed: train", 0, 0)};
+  outcomes[1].attempts[0].result.duration_s = 0.1;
+  outcomes[1].attempts[1].result.duration_s = 0.1;
+  outcomes[1].attempts[2].result.duration_s = 0.11;
   Captured c;
   REQUIRE(driver::format_summary_table(dag, outcomes, c.printer) ==
-          std::vector<std::string>{"task    status      attempts  time   reason",
-                                   "ingest  up to date  -         -      up to date",
-                                   "train   failed      3         0.61s  exit 75",
-                                   "save    skipped     -         -      upstream failed: train"});
+          std::vector<std::string>{
+              "task    status      attempts  time                                  reason",
+              "ingest  up to date  -         -                                     up to date",
+              "train   failed      3         0.61s (attempts 0.10s, 0.10s, 0.11s)  exit 75",
+              "save    skipped     -         -                                     upstream failed: train"});
+}
+
+TEST_CASE("a retried task's time is its wall time, pauses included, then each attempt's",
+          "[progress]") {
+  driver::TaskOutcome o = outcome(driver::TaskStatus::kOk, "forced", 2, 5.72);
+  o.attempts[0].result.duration_s = 0.02;
+  o.attempts[1].result.duration_s = 0.03;
+  REQUIRE(driver::format_task_time(o) == "5.72s (attempts 0.02s, 0.03s)");
+  REQUIRE(driver::format_task_time(outcome(driver::TaskStatus::kOk, "forced", 1, 0.04)) ==
+          "0.04s");
 }
 
 TEST_CASE("progress lines number each task once", "[progress]") {

@@ -128,6 +128,29 @@ TEST_CASE("retries wait with exponential backoff", "[scheduler]") {
   REQUIRE(runner.start_times == std::vector<double>{0, 2, 6, 12});
 }
 
+TEST_CASE("a task's time includes the pauses between its attempts", "[scheduler]") {
+  driver::Dag dag = make_dag({{"flaky", {}}});
+  dag.tasks[0].retry = driver::RetryPolicy{};
+  dag.tasks[0].retry.n_tries = 3;
+  dag.tasks[0].retry.delay_s = 2;
+  dag.tasks[0].retry.backoff = 1;
+  dag.tasks[0].retry.jitter = 0;
+  FakeRunner runner(dag);
+  runner.scripts["flaky"] = {{Termination::kExited, 75, 0, 0.5},
+                             {Termination::kExited, 75, 0, 0.25},
+                             {Termination::kExited, 0, 0, 1.0}};
+  FakeDelegate delegate(dag);
+  driver::RunSummary summary = run(dag, runner, delegate);
+  const driver::TaskOutcome& o = summary.tasks[0];
+  REQUIRE(o.status == TaskStatus::kOk);
+  REQUIRE(o.attempts.size() == 3);
+  REQUIRE(o.attempts[0].result.duration_s == Approx(0.5));
+  REQUIRE(o.attempts[1].result.duration_s == Approx(0.25));
+  REQUIRE(o.attempts[2].result.duration_s == Approx(1.0));
+  REQUIRE(o.attempts_s == Approx(1.75));
+  REQUIRE(o.duration_s == Approx(5.75));  // 1.75 s of work and two 2 s pauses
+}
+
 TEST_CASE("an exit code outside retry_on fails at once", "[scheduler]") {
   driver::Dag dag = make_dag({{"clean", {}}});
   dag.tasks[0].retry.n_tries = 3;
