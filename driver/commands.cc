@@ -61,19 +61,26 @@ int status_command(const DriverOptions& options) {
   }
   std::size_t selected = 0;
   std::size_t to_run = 0;
+  bool may_be_cut_off = false;  // a task runs only if its upstream's outputs change
   for (std::size_t t : topological_order(dag.needs)) {
     if (!session.selected[t]) continue;
     ++selected;
     to_run += plan[t].run ? 1 : 0;
+    may_be_cut_off = may_be_cut_off || (plan[t].run && plan[t].waits_for_upstream);
     std::string name = dag.tasks[t].name;
     name.resize(width, ' ');
     std::cout << name << "  " << (plan[t].run ? "will run: " + plan[t].reason : plan[t].reason)
               << '\n';
   }
+  std::string tasks = selected == 1 ? " task" : " tasks";
   if (to_run == 0) {
-    std::cout << "all " << selected << " tasks up to date\n";
+    std::cout << (selected == 1 ? "the 1" : "all " + std::to_string(selected)) << tasks
+              << " up to date\n";
   } else {
-    std::cout << to_run << " of " << selected << " tasks will run\n";
+    // Early cutoff: a task that waits for its upstream is skipped if that one's outputs come
+    // out unchanged, so the count is an upper bound.
+    std::cout << (may_be_cut_off ? "up to " : "") << to_run << " of " << selected << tasks
+              << " will run\n";
   }
   return 0;
 }

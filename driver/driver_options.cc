@@ -8,6 +8,7 @@
 
 #include "common/version.h"
 #include "driver/driver_error.h"
+#include "driver/spellcheck.h"
 
 namespace po = boost::program_options;
 
@@ -60,6 +61,15 @@ const std::map<Subcommand, std::set<std::string>>& allowed_options() {
   return allowed;
 }
 
+const std::map<std::string, Subcommand>& commands() {
+  static const std::map<std::string, Subcommand> kCommands{{"run", Subcommand::kRun},
+                                                           {"validate", Subcommand::kValidate},
+                                                           {"status", Subcommand::kStatus},
+                                                           {"graph", Subcommand::kGraph},
+                                                           {"verify", Subcommand::kVerify}};
+  return kCommands;
+}
+
 const char* name_of(Subcommand command) {
   switch (command) {
     case Subcommand::kRun:
@@ -77,6 +87,12 @@ const char* name_of(Subcommand command) {
 }
 
 }  // namespace
+
+std::vector<std::string> subcommand_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, command] : commands()) names.push_back(name);
+  return names;
+}
 
 std::string driver_help_text() {
   std::ostringstream out;
@@ -111,6 +127,11 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
               values);
     po::notify(values);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& option : visible.options()) names.push_back("--" + option->long_name());
+    throw ConfigError(std::string(e.what()) + did_you_mean(e.get_option_name(), names, '\'') +
+                      " (see driver --help)");
   } catch (const po::error& e) {
     throw ConfigError(std::string(e.what()) + " (see driver --help)");
   }
@@ -127,14 +148,9 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
   options.argv.assign(argv, argv + argc);
   std::vector<std::string> args;
   if (values.count("args")) args = values["args"].as<std::vector<std::string>>();
-  static const std::map<std::string, Subcommand> kCommands{{"run", Subcommand::kRun},
-                                                           {"validate", Subcommand::kValidate},
-                                                           {"status", Subcommand::kStatus},
-                                                           {"graph", Subcommand::kGraph},
-                                                           {"verify", Subcommand::kVerify}};
   if (!args.empty()) {
-    auto it = kCommands.find(args.front());
-    if (it != kCommands.end()) {
+    auto it = commands().find(args.front());
+    if (it != commands().end()) {
       options.command = it->second;
       args.erase(args.begin());
     }

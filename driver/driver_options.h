@@ -40,4 +40,7 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
 
 std::string driver_help_text();
 
+// The subcommand names (run, status, ...), for "did you mean" on a mistyped one.
+std::vector<std::string> subcommand_names();
+
 }  // namespace driver

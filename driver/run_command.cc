@@ -69,7 +69,7 @@ std::vector<std::string> task_environment(const std::string& run_id, const Sessi
 }
 
 std::chrono::milliseconds to_ms(double seconds) {
-  return std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000)));
+  return std::max(std::chrono::milliseconds(1), to_milliseconds(seconds));  // saturates
 }
 
 const char* fail_mode_name(FailMode mode) {
@@ -344,7 +344,8 @@ int run_command(const DriverOptions& options) {
                  {"task", dag.tasks[t].name}, {"run", plan[t].run}, {"reason", plan[t].reason}});
   }
   log.info("start",
-           "run " + info.run_id + ": " + std::to_string(selected) + " tasks selected, " +
+           "run " + info.run_id + ": " + std::to_string(selected) +
+               (selected == 1 ? " task selected, " : " tasks selected, ") +
                std::to_string(to_run) + " to run",
            json::object{{"dag", fs::absolute(dag.path).string()},
                         {"workdir", dag.workdir.string()},
