@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/hash_cache.h"
+#include "driver/approve_schema.h"
 #include "driver/dag_loader.h"
 #include "driver/driver_error.h"
 #include "driver/graph.h"
@@ -102,6 +103,8 @@ int driver_main(int argc, const char* const* argv) {
         return graph_command(*options);
       case Subcommand::kVerify:
         return verify_command(*options);
+      case Subcommand::kApproveSchema:
+        return approve_schema_command(*options);
     }
     return 0;
   } catch (const std::bad_alloc&) {

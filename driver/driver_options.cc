@@ -57,6 +57,7 @@ const std::map<Subcommand, std::set<std::string>>& allowed_options() {
       {Subcommand::kValidate, {"dag"}},
       {Subcommand::kGraph, {"dag", "format"}},
       {Subcommand::kVerify, {"dag", "runs-dir"}},
+      {Subcommand::kApproveSchema, {"dag", "log-dir", "metrics-dir", "runs-dir"}},
   };
   return allowed;
 }
@@ -66,7 +67,9 @@ const std::map<std::string, Subcommand>& commands() {
                                                            {"validate", Subcommand::kValidate},
                                                            {"status", Subcommand::kStatus},
                                                            {"graph", Subcommand::kGraph},
-                                                           {"verify", Subcommand::kVerify}};
+                                                           {"verify", Subcommand::kVerify},
+                                                           {"approve-schema",
+                                                            Subcommand::kApproveSchema}};
   return kCommands;
 }
 
@@ -82,6 +85,8 @@ const char* name_of(Subcommand command) {
       return "graph";
     case Subcommand::kVerify:
       return "verify";
+    case Subcommand::kApproveSchema:
+      return "approve-schema";
   }
   return "run";
 }
@@ -104,7 +109,8 @@ std::string driver_help_text() {
          "  driver validate                    check dag.json and exit\n"
          "  driver graph [--format dot|mermaid] print the DAG\n"
          "  driver verify RUN_ID               rehash a run's inputs and outputs, report "
-         "changes\n\n"
+         "changes\n"
+         "  driver approve-schema [TASK]       accept the data's new shape after schema drift\n\n"
       << option_descriptions()
       << "\nExamples:\n"
          "  driver                             # run everything out of date in ./dag.json\n"
@@ -166,6 +172,7 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
   switch (options.command) {
     case Subcommand::kRun:
     case Subcommand::kStatus:
+    case Subcommand::kApproveSchema:
       options.tasks = args;
       break;
     case Subcommand::kVerify:

@@ -9,7 +9,7 @@
 
 namespace driver {
 
-enum class Subcommand { kRun, kValidate, kStatus, kGraph, kVerify };
+enum class Subcommand { kRun, kValidate, kStatus, kGraph, kVerify, kApproveSchema };
 enum class GraphFormat { kDot, kMermaid };
 
 // Everything `driver` accepts on its command line (docs/driver.md).

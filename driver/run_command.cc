@@ -14,6 +14,7 @@
 #include "common/manifest.h"
 #include "common/metrics.h"
 #include "common/number.h"
+#include "driver/approve_schema.h"
 #include "driver/commands.h"
 #include "driver/driver_error.h"
 #include "driver/line_printer.h"
@@ -46,7 +47,8 @@ std::vector<std::string> task_environment(const std::string& run_id, const Sessi
       {"PIPELINE_RUN_ID", run_id},
       {"PIPELINE_LOG_DIR", session.log_dir.string()},
       {"PIPELINE_METRICS_DIR", session.metrics_dir.string()},
-      {"PIPELINE_RUNS_DIR", session.runs_dir.string()}};
+      {"PIPELINE_RUNS_DIR", session.runs_dir.string()},
+      {"PIPELINE_DRIVER_COMMAND", driver_command(session)}};  // approve_schema.h
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string_view entry(*e);

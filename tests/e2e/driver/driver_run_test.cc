@@ -326,3 +326,13 @@ TEST_CASE("on a terminal the driver draws a status line and colors, unless NO_CO
   REQUIRE_THAT(plain.out, Contains("[1/1] a ok"));
   REQUIRE(plain.out.find("\x1b[32m") == std::string::npos);
 }
+
+TEST_CASE("a plan for one task speaks of it in the singular", "[e2e][driver]") {
+  Project p;
+  write_pipeline(p);
+  test_util::ProcessResult before = p.driver({"status", "ingest"});
+  REQUIRE(before.out == "ingest  will run: no previous successful run\n1 of 1 task will run\n");
+  REQUIRE(p.driver({}).exit_code == 0);
+  test_util::ProcessResult after = p.driver({"status", "ingest"});
+  REQUIRE(after.out == "ingest  up to date\nthe 1 task up to date\n");
+}
