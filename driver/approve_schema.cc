@@ -42,7 +42,8 @@ std::string schema_of(const std::vector<std::string>& cmd) {
 }
 
 std::size_t approving_task(const Dag& dag, const std::vector<std::string>& names) {
-  if (names.size() > 1) throw ConfigError("usage: driver approve-schema [TASK] (see driver --help)");
+  if (names.size() > 1)
+    throw ConfigError("usage: driver approve-schema [TASK] (see driver --help)");
   if (names.size() == 1) {
     std::size_t t = dag.find(names.front());
     if (t == dag.tasks.size()) throw ConfigError("unknown task '" + names.front() + "'");

@@ -2,7 +2,6 @@
 // verbatim where the user ran the driver, approves the new schema, writes nothing inside
 // the workdir but the pipeline's data, and the next run passes.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "tests/support/test_util.h"
@@ -31,11 +30,11 @@ TEST_CASE("the schema approval command printed after drift works where the drive
   test_util::write_text(project / "data" / "raw.csv", "a,b\n1,2\n3,4\n");
   {
     TempDir scratch;  // the first schema, made by hand outside the project
-    REQUIRE(run_process({test_util::bin("clean").string(), "--input",
-                         (project / "data" / "raw.csv").string(), "--output",
-                         (scratch / "c.csv").string(), "--write-schema",
-                         (project / "data" / "schema.json").string()},
-                        scratch.path())
+    REQUIRE(run_process(
+                {test_util::bin("clean").string(), "--input",
+                 (project / "data" / "raw.csv").string(), "--output", (scratch / "c.csv").string(),
+                 "--write-schema", (project / "data" / "schema.json").string()},
+                scratch.path())
                 .exit_code == 0);
   }
   test_util::write_text(project / "dag.json", R"({"version": 1, "workdir": "work", "tasks": [
