@@ -10,6 +10,7 @@
 #include "driver/driver_error.h"
 #include "driver/graph.h"
 #include "driver/graph_format.h"
+#include "driver/progress.h"
 #include "driver/session.h"
 #include "driver/task_state.h"
 #include "driver/up_to_date.h"
@@ -33,8 +34,9 @@ int validate_command(const DriverOptions& options) {
   Session session = open_session(options);
   std::size_t edges = 0;
   for (const auto& needs : session.dag.needs) edges += needs.size();
-  std::cout << session.dag.path.string() << ": ok (" << session.dag.tasks.size() << " tasks, "
-            << edges << " dependencies)\n";
+  std::cout << session.dag.path.string() << ": ok (" << count_of(session.dag.tasks.size(), "task")
+            << ", " << (edges == 1 ? "1 dependency" : std::to_string(edges) + " dependencies")
+            << ")\n";
   return 0;
 }
 
@@ -73,14 +75,12 @@ int status_command(const DriverOptions& options) {
     std::cout << name << "  " << (plan[t].run ? "will run: " + plan[t].reason : plan[t].reason)
               << '\n';
   }
-  std::string tasks = selected == 1 ? " task" : " tasks";
   if (to_run == 0) {
-    std::cout << (selected == 1 ? "the 1" : "all " + std::to_string(selected)) << tasks
-              << " up to date\n";
+    std::cout << (selected == 1 ? "the " : "all ") << count_of(selected, "task") << " up to date\n";
   } else {
     // Early cutoff: a task that waits for its upstream is skipped if that one's outputs come
     // out unchanged, so the count is an upper bound.
-    std::cout << (may_be_cut_off ? "up to " : "") << to_run << " of " << selected << tasks
+    std::cout << (may_be_cut_off ? "up to " : "") << to_run << " of " << count_of(selected, "task")
               << " will run\n";
   }
   return 0;

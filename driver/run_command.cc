@@ -346,8 +346,7 @@ int run_command(const DriverOptions& options) {
                  {"task", dag.tasks[t].name}, {"run", plan[t].run}, {"reason", plan[t].reason}});
   }
   log.info("start",
-           "run " + info.run_id + ": " + std::to_string(selected) +
-               (selected == 1 ? " task selected, " : " tasks selected, ") +
+           "run " + info.run_id + ": " + count_of(selected, "task") + " selected, " +
                std::to_string(to_run) + " to run",
            json::object{{"dag", fs::absolute(dag.path).string()},
                         {"workdir", dag.workdir.string()},

@@ -335,4 +335,8 @@ TEST_CASE("a plan for one task speaks of it in the singular", "[e2e][driver]") {
   REQUIRE(p.driver({}).exit_code == 0);
   test_util::ProcessResult after = p.driver({"status", "ingest"});
   REQUIRE(after.out == "ingest  up to date\nthe 1 task up to date\n");
+
+  Project single;
+  single.write_dag({R"({"name": "only", "cmd": ["true"]})"});
+  REQUIRE(single.driver({"validate"}).out == "dag.json: ok (1 task, 0 dependencies)\n");
 }
