@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "common/hash_cache.h"
+#include "driver/approve_schema.h"
 #include "driver/dag_loader.h"
 #include "driver/driver_error.h"
 #include "driver/graph.h"
 #include "driver/graph_format.h"
+#include "driver/progress.h"
 #include "driver/service_check.h"
 #include "driver/session.h"
 #include "driver/task_state.h"
@@ -33,8 +35,9 @@ int validate_command(const DriverOptions& options) {
   Session session = open_session(options);
   std::size_t edges = 0;
   for (const auto& needs : session.dag.needs) edges += needs.size();
-  std::cout << session.dag.path.string() << ": ok (" << session.dag.tasks.size() << " tasks, "
-            << edges << " dependencies)\n";
+  std::cout << session.dag.path.string() << ": ok (" << count_of(session.dag.tasks.size(), "task")
+            << ", " << (edges == 1 ? "1 dependency" : std::to_string(edges) + " dependencies")
+            << ")\n";
   return 0;
 }
 
@@ -62,10 +65,12 @@ int status_command(const DriverOptions& options) {
   }
   std::size_t selected = 0;
   std::size_t to_run = 0;
+  bool may_be_cut_off = false;  // a task runs only if its upstream's outputs change
   for (std::size_t t : topological_order(dag.needs)) {
     if (!session.selected[t]) continue;
     ++selected;
     to_run += plan[t].run ? 1 : 0;
+    may_be_cut_off = may_be_cut_off || (plan[t].run && plan[t].waits_for_upstream);
     std::string name = dag.tasks[t].name;
     name.resize(width, ' ');
     std::string line = plan[t].run ? "will run: " + plan[t].reason : plan[t].reason;
@@ -75,9 +80,12 @@ int status_command(const DriverOptions& options) {
     std::cout << name << "  " << line << '\n';
   }
   if (to_run == 0) {
-    std::cout << "all " << selected << " tasks up to date\n";
+    std::cout << (selected == 1 ? "the " : "all ") << count_of(selected, "task") << " up to date\n";
   } else {
-    std::cout << to_run << " of " << selected << " tasks will run\n";
+    // Early cutoff: a task that waits for its upstream is skipped if that one's outputs come
+    // out unchanged, so the count is an upper bound.
+    std::cout << (may_be_cut_off ? "up to " : "") << to_run << " of " << count_of(selected, "task")
+              << " will run\n";
   }
   return 0;
 }
@@ -99,6 +107,8 @@ int driver_main(int argc, const char* const* argv) {
         return graph_command(*options);
       case Subcommand::kVerify:
         return verify_command(*options);
+      case Subcommand::kApproveSchema:
+        return approve_schema_command(*options);
     }
     return 0;
   } catch (const std::bad_alloc&) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -12,6 +13,19 @@ namespace driver {
 // The dag.json format version this driver reads (docs/dag.md). A file with a larger
 // version is rejected: it may mean something this driver would silently get wrong.
 inline constexpr int kDagVersion = 1;
+
+// The longest duration dag.json may give (timeout_s, kill_grace_s, delay_s, max_delay_s):
+// 30 days. Longer ones are refused by the loader (docs/dag.md), so that no clock arithmetic
+// can overflow; to_milliseconds() saturates at it for any other caller.
+inline constexpr double kMaxDurationS = 30.0 * 24 * 3600;
+
+// The longest task name: the name is part of file names (logs/<task>.attempt-N.out), and
+// 128 characters plus the longest suffix stays well inside NAME_MAX (255) on every file
+// system the driver supports.
+inline constexpr std::size_t kMaxTaskNameLength = 128;
+
+// `seconds` as milliseconds, clamped to [0, kMaxDurationS] (NaN is 0), never overflowing.
+std::chrono::milliseconds to_milliseconds(double seconds);
 
 // How a failed attempt is retried. Pauses grow as delay_s * backoff^(k-1) before retry k,
 // are capped at max_delay_s, and lose a deterministic fraction up to `jitter`

@@ -1,5 +1,6 @@
 #include "driver/dag_loader.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 #include <map>
@@ -71,6 +72,22 @@ bool valid_task_name(const std::string& name) {
   return true;
 }
 
+// The executable files in `dir` (the pipeline's programs, beside the driver), for "did
+// you mean" on a mistyped program name. PATH is not listed: too many far-off names.
+std::vector<std::string> programs_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (dir.empty()) return names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    std::error_code entry_ec;
+    if (!entry.is_regular_file(entry_ec)) continue;
+    if ((entry.status(entry_ec).permissions() & fs::perms::owner_exec) == fs::perms::none) continue;
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());  // ties go to the first name, whatever the listing order
+  return names;
+}
+
 // Walks the parsed document, turning every problem into "<path>:LINE:COL: <message>".
 class Loader {
  public:
@@ -103,6 +120,9 @@ class Loader {
   enum class Range { kPositive, kNonNegative, kAtLeastOne, kFraction };
   double number_field(const json::value& v, const std::string& pointer, const std::string& context,
                       const std::string& key, Range range) const;
+  // A number of seconds in the range, and at most kMaxDurationS.
+  double duration_field(const json::value& v, const std::string& pointer,
+                        const std::string& context, const std::string& key, Range range) const;
   int int_field(const json::value& v, const std::string& pointer, const std::string& context,
                 const std::string& key, long min, long max) const;
   RetryPolicy retry_field(const json::value& v, const std::string& pointer,
@@ -112,6 +132,7 @@ class Loader {
   void load_defaults(const json::object& root);
   void load_tasks(const json::object& root);
   Task load_task(const json::value& v, std::size_t index);
+  void check_output(const Task& task, const std::string& pointer, std::size_t o) const;
   void link_tasks();
   void check_cycles();
   void check_environment();
@@ -228,6 +249,17 @@ double Loader::number_field(const json::value& v, const std::string& pointer,
   return d;
 }
 
+double Loader::duration_field(const json::value& v, const std::string& pointer,
+                              const std::string& context, const std::string& key,
+                              Range range) const {
+  double d = number_field(v, pointer, context, key, range);
+  if (d > kMaxDurationS) {
+    fail(at(pointer), context + "expected at most " + common::format_number(kMaxDurationS) +
+                          " seconds (30 days) for " + in_quotes(key) + ", found " + number_text(v));
+  }
+  return d;
+}
+
 int Loader::int_field(const json::value& v, const std::string& pointer, const std::string& context,
                       const std::string& key, long min, long max) const {
   std::string expected = "expected an integer from " + std::to_string(min) + " to " +
@@ -249,11 +281,11 @@ RetryPolicy Loader::retry_field(const json::value& v, const std::string& pointer
     std::string p = pointer_append(pointer, key);
     if (key == "n_tries") policy.n_tries = int_field(value, p, inner, "n_tries", 1, 1000);
     if (key == "delay_s")
-      policy.delay_s = number_field(value, p, inner, "delay_s", Range::kNonNegative);
+      policy.delay_s = duration_field(value, p, inner, "delay_s", Range::kNonNegative);
     if (key == "backoff")
       policy.backoff = number_field(value, p, inner, "backoff", Range::kAtLeastOne);
     if (key == "max_delay_s") {
-      policy.max_delay_s = number_field(value, p, inner, "max_delay_s", Range::kNonNegative);
+      policy.max_delay_s = duration_field(value, p, inner, "max_delay_s", Range::kNonNegative);
     }
     if (key == "jitter") policy.jitter = number_field(value, p, inner, "jitter", Range::kFraction);
     if (key == "retry_on") {
@@ -316,9 +348,9 @@ void Loader::load_defaults(const json::object& root) {
     std::string p = pointer_append("/defaults", key);
     if (key == "retry") default_retry_ = retry_field(value, p, "defaults: ", default_retry_);
     if (key == "timeout_s")
-      default_timeout_s_ = number_field(value, p, "defaults: ", key, Range::kPositive);
+      default_timeout_s_ = duration_field(value, p, "defaults: ", key, Range::kPositive);
     if (key == "kill_grace_s") {
-      default_kill_grace_s_ = number_field(value, p, "defaults: ", key, Range::kNonNegative);
+      default_kill_grace_s_ = duration_field(value, p, "defaults: ", key, Range::kNonNegative);
     }
   }
 }
@@ -336,6 +368,12 @@ Task Loader::load_task(const json::value& v, std::size_t index) {
   if (!valid_task_name(task.name)) {
     fail(at(pointer + "/name"), context + "invalid task name " + in_quotes(task.name) +
                                     ": expected letters, digits, '_', '-' or '.'");
+  }
+  if (task.name.size() > kMaxTaskNameLength) {
+    fail(at(pointer + "/name"), context + "task name of " + std::to_string(task.name.size()) +
+                                    " characters is too long: at most " +
+                                    std::to_string(kMaxTaskNameLength) +
+                                    " (it is part of log file names)");
   }
   context = "task " + in_quotes(task.name) + ": ";
   check_keys(object, pointer, kTaskKeys, context);
@@ -355,9 +393,10 @@ Task Loader::load_task(const json::value& v, std::size_t index) {
     if (key == "outputs") task.outputs = string_list(value, p, context, key);
     if (key == "deps") task.deps = string_list(value, p, context, key);
     if (key == "retry") task.retry = retry_field(value, p, context, task.retry);
-    if (key == "timeout_s") task.timeout_s = number_field(value, p, context, key, Range::kPositive);
+    if (key == "timeout_s")
+      task.timeout_s = duration_field(value, p, context, key, Range::kPositive);
     if (key == "kill_grace_s")
-      task.kill_grace_s = number_field(value, p, context, key, Range::kNonNegative);
+      task.kill_grace_s = duration_field(value, p, context, key, Range::kNonNegative);
     if (key == "always_run") {
       if (!value.is_bool()) {
         fail(at(p), context + "expected true or false for " + in_quotes(key) + ", found " +
@@ -376,10 +415,48 @@ Task Loader::load_task(const json::value& v, std::size_t index) {
   for (const std::string& input : task.inputs) {
     task.input_files.push_back((dag_.workdir / input).lexically_normal());
   }
-  for (const std::string& output : task.outputs) {
-    task.output_files.push_back((dag_.workdir / output).lexically_normal());
+  for (std::size_t o = 0; o < task.outputs.size(); ++o) {
+    task.output_files.push_back((dag_.workdir / task.outputs[o]).lexically_normal());
+    check_output(task, pointer, o);
   }
   return task;
+}
+
+// An output must be a file the task alone writes: not a directory, and not one of the
+// paths the driver keeps for itself (docs/driver.md "Where things go"), which a run would
+// otherwise hash, overwrite or delete under the driver's feet.
+void Loader::check_output(const Task& task, const std::string& pointer, std::size_t o) const {
+  const std::string& output = task.outputs[o];
+  const fs::path& file = task.output_files[o];
+  std::string prefix = "task " + in_quotes(task.name) + ": output " + in_quotes(output);
+  std::size_t offset = at(pointer_append(pointer_append(pointer, "outputs"), o));
+  fs::path relative = file.lexically_relative(dag_.workdir);
+  bool names_directory = output.back() == '/' || relative == "." || relative.empty() ||
+                         file.filename() == "." || file.filename() == "..";
+  if (names_directory) fail(offset, prefix + " is a directory: an output must be a file");
+
+  auto inside = [](const fs::path& path, const fs::path& dir) {
+    fs::path rel = path.lexically_relative(dir);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  struct Owned {
+    fs::path path;
+    bool directory;
+    const char* what;
+  };
+  const fs::path dag_file = fs::absolute(path_).lexically_normal();
+  const Owned owned[] = {
+      {dag_.workdir / ".state", true, "the driver's state directory <workdir>/.state/"},
+      {dag_.workdir / ".lock", false, "the driver's lock file <workdir>/.lock"},
+      {dag_file, false, "the dag file"},
+      {dag_.dir / "logs", true, "the driver's logs/ directory beside dag.json"},
+      {dag_.dir / "metrics", true, "the driver's metrics/ directory beside dag.json"},
+      {dag_.dir / "runs", true, "the driver's runs/ directory beside dag.json"},
+  };
+  for (const Owned& o : owned) {
+    if (o.directory ? inside(file, o.path) : file == o.path)
+      fail(offset, prefix + (o.directory ? " is in " : " is ") + o.what + " (docs/driver.md)");
+  }
 }
 
 void Loader::load_tasks(const json::object& root) {
@@ -499,6 +576,14 @@ void Loader::check_environment() {
     const Task& task = dag_.tasks[t];
     std::string pointer = pointer_append("/tasks", t);
     if (options_.check_inputs) {
+      for (std::size_t o = 0; o < task.outputs.size(); ++o) {
+        std::error_code ec;
+        if (fs::is_directory(task.output_files[o], ec)) {
+          fail(at(pointer_append(pointer_append(pointer, "outputs"), o)),
+               "task " + in_quotes(task.name) + ": output " + in_quotes(task.outputs[o]) +
+                   " is a directory: an output must be a file");
+        }
+      }
       for (std::size_t i = 0; i < task.inputs.size(); ++i) {
         std::error_code ec;
         if (produced.count(task.input_files[i]) == 0 && !fs::exists(task.input_files[i], ec)) {
@@ -529,6 +614,8 @@ void Loader::check_environment() {
     std::string message = "task " + in_quotes(task.name) + ": program " + in_quotes(task.cmd[0]);
     message += problem;
     message += where;
+    if (task.cmd[0].find('/') == std::string::npos)
+      message += did_you_mean(task.cmd[0], programs_in(options_.program_dir));
     fail(at(pointer_append(pointer_append(pointer_append("/tasks", t), "cmd"), 0)), message);
   }
 }

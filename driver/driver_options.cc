@@ -8,6 +8,7 @@
 
 #include "common/version.h"
 #include "driver/driver_error.h"
+#include "driver/spellcheck.h"
 
 namespace po = boost::program_options;
 
@@ -56,8 +57,20 @@ const std::map<Subcommand, std::set<std::string>>& allowed_options() {
       {Subcommand::kValidate, {"dag"}},
       {Subcommand::kGraph, {"dag", "format"}},
       {Subcommand::kVerify, {"dag", "runs-dir"}},
+      {Subcommand::kApproveSchema, {"dag", "log-dir", "metrics-dir", "runs-dir"}},
   };
   return allowed;
+}
+
+const std::map<std::string, Subcommand>& commands() {
+  static const std::map<std::string, Subcommand> kCommands{{"run", Subcommand::kRun},
+                                                           {"validate", Subcommand::kValidate},
+                                                           {"status", Subcommand::kStatus},
+                                                           {"graph", Subcommand::kGraph},
+                                                           {"verify", Subcommand::kVerify},
+                                                           {"approve-schema",
+                                                            Subcommand::kApproveSchema}};
+  return kCommands;
 }
 
 const char* name_of(Subcommand command) {
@@ -72,11 +85,19 @@ const char* name_of(Subcommand command) {
       return "graph";
     case Subcommand::kVerify:
       return "verify";
+    case Subcommand::kApproveSchema:
+      return "approve-schema";
   }
   return "run";
 }
 
 }  // namespace
+
+std::vector<std::string> subcommand_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, command] : commands()) names.push_back(name);
+  return names;
+}
 
 std::string driver_help_text() {
   std::ostringstream out;
@@ -88,7 +109,8 @@ std::string driver_help_text() {
          "  driver validate                    check dag.json and exit\n"
          "  driver graph [--format dot|mermaid] print the DAG\n"
          "  driver verify RUN_ID               rehash a run's inputs and outputs, report "
-         "changes\n\n"
+         "changes\n"
+         "  driver approve-schema [TASK]       accept the data's new shape after schema drift\n\n"
       << option_descriptions()
       << "\nExamples:\n"
          "  driver                             # run everything out of date in ./dag.json\n"
@@ -111,6 +133,11 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
               values);
     po::notify(values);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> names;
+    for (const auto& option : visible.options()) names.push_back("--" + option->long_name());
+    throw ConfigError(std::string(e.what()) + did_you_mean(e.get_option_name(), names, '\'') +
+                      " (see driver --help)");
   } catch (const po::error& e) {
     throw ConfigError(std::string(e.what()) + " (see driver --help)");
   }
@@ -127,14 +154,9 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
   options.argv.assign(argv, argv + argc);
   std::vector<std::string> args;
   if (values.count("args")) args = values["args"].as<std::vector<std::string>>();
-  static const std::map<std::string, Subcommand> kCommands{{"run", Subcommand::kRun},
-                                                           {"validate", Subcommand::kValidate},
-                                                           {"status", Subcommand::kStatus},
-                                                           {"graph", Subcommand::kGraph},
-                                                           {"verify", Subcommand::kVerify}};
   if (!args.empty()) {
-    auto it = kCommands.find(args.front());
-    if (it != kCommands.end()) {
+    auto it = commands().find(args.front());
+    if (it != commands().end()) {
       options.command = it->second;
       args.erase(args.begin());
     }
@@ -150,6 +172,7 @@ std::optional<DriverOptions> parse_driver_options(int argc, const char* const* a
   switch (options.command) {
     case Subcommand::kRun:
     case Subcommand::kStatus:
+    case Subcommand::kApproveSchema:
       options.tasks = args;
       break;
     case Subcommand::kVerify:

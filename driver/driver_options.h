@@ -9,7 +9,7 @@
 
 namespace driver {
 
-enum class Subcommand { kRun, kValidate, kStatus, kGraph, kVerify };
+enum class Subcommand { kRun, kValidate, kStatus, kGraph, kVerify, kApproveSchema };
 enum class GraphFormat { kDot, kMermaid };
 
 // Everything `driver` accepts on its command line (docs/driver.md).
@@ -39,5 +39,8 @@ struct DriverOptions {
 std::optional<DriverOptions> parse_driver_options(int argc, const char* const* argv);
 
 std::string driver_help_text();
+
+// The subcommand names (run, status, ...), for "did you mean" on a mistyped one.
+std::vector<std::string> subcommand_names();
 
 }  // namespace driver

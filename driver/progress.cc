@@ -13,6 +13,10 @@ namespace fs = std::filesystem;
 
 namespace driver {
 
+std::string count_of(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string format_seconds(double seconds) {
   char buffer[32];
   if (seconds < 10) {

@@ -14,6 +14,10 @@
 
 namespace driver {
 
+// "1 task", "5 tasks": the one place the driver's messages make a count agree with its noun
+// (the noun's plural is noun + "s").
+std::string count_of(std::size_t n, const std::string& noun);
+
 // "0.04s", "12.3s", "2m05s".
 std::string format_seconds(double seconds);
 

@@ -51,8 +51,7 @@ std::chrono::milliseconds retry_delay(const RetryPolicy& policy, const std::stri
       static_cast<double>(splitmix64(fnv1a(task) + static_cast<std::uint64_t>(retry)) >> 11) *
       0x1.0p-53;
   delay *= 1.0 - policy.jitter * u;
-  return std::chrono::milliseconds(
-      static_cast<long long>(std::llround(std::max(0.0, delay) * 1000)));
+  return to_milliseconds(delay);  // saturates: pow() can overflow to inf
 }
 
 }  // namespace driver

@@ -15,6 +15,7 @@
 #include "common/manifest.h"
 #include "common/metrics.h"
 #include "common/number.h"
+#include "driver/approve_schema.h"
 #include "driver/commands.h"
 #include "driver/driver_error.h"
 #include "driver/line_printer.h"
@@ -47,7 +48,8 @@ std::vector<std::string> task_environment(const std::string& run_id, const Sessi
       {"PIPELINE_RUN_ID", run_id},
       {"PIPELINE_LOG_DIR", session.log_dir.string()},
       {"PIPELINE_METRICS_DIR", session.metrics_dir.string()},
-      {"PIPELINE_RUNS_DIR", session.runs_dir.string()}};
+      {"PIPELINE_RUNS_DIR", session.runs_dir.string()},
+      {"PIPELINE_DRIVER_COMMAND", driver_command(session)}};  // approve_schema.h
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string_view entry(*e);
@@ -70,7 +72,7 @@ std::vector<std::string> task_environment(const std::string& run_id, const Sessi
 }
 
 std::chrono::milliseconds to_ms(double seconds) {
-  return std::chrono::milliseconds(std::max<long long>(1, std::llround(seconds * 1000)));
+  return std::max(std::chrono::milliseconds(1), to_milliseconds(seconds));  // saturates
 }
 
 const char* fail_mode_name(FailMode mode) {
@@ -393,7 +395,7 @@ int run_command(const DriverOptions& options) {
                  {"task", dag.tasks[t].name}, {"run", plan[t].run}, {"reason", plan[t].reason}});
   }
   log.info("start",
-           "run " + info.run_id + ": " + std::to_string(selected) + " tasks selected, " +
+           "run " + info.run_id + ": " + count_of(selected, "task") + " selected, " +
                std::to_string(to_run) + " to run",
            json::object{{"dag", fs::absolute(dag.path).string()},
                         {"workdir", dag.workdir.string()},

@@ -26,7 +26,11 @@ std::size_t task_index(const Dag& dag, const std::string& name, const std::strin
   if (index < dag.tasks.size()) return index;
   std::vector<std::string> names;
   for (const Task& task : dag.tasks) names.push_back(task.name);
-  throw ConfigError(what + "unknown task '" + name + "'" + did_you_mean(name, names, '\''));
+  std::string suggestion = did_you_mean(name, names, '\'');
+  // `driver stauts` reads as a task name: offer the subcommand when no task is near.
+  std::string command = suggestion.empty() ? spellcheck(name, subcommand_names()) : "";
+  if (!command.empty()) suggestion = ", did you mean 'driver " + command + "'?";
+  throw ConfigError(what + "unknown task '" + name + "'" + suggestion);
 }
 
 }  // namespace

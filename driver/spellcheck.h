@@ -6,12 +6,17 @@
 
 namespace driver {
 
-// Levenshtein distance (insertions, deletions, substitutions), as Ninja's EditDistance.
+// Edit distance counting insertions, deletions, substitutions and swaps of two adjacent
+// characters as one edit each (optimal string alignment): "trian" is one edit from "train".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-// The candidate closest to `word` when it is close enough to be a likely typo (at most 3
-// edits, and fewer edits than the candidate has characters), else "". Ties go to the
-// earlier candidate.
+// How far a word may be from `candidate` to count as a typo of it: one edit per three
+// characters of the candidate, at least 1 and at most 3. So "env" is not "deps" (3 edits,
+// 1 allowed) but "stauts" is "status" and "cleen" is "clean".
+std::size_t max_typo_distance(std::string_view candidate);
+
+// The candidate closest to `word` when it is within max_typo_distance() of it, else "".
+// Ties go to the earlier candidate.
 std::string spellcheck(std::string_view word, const std::vector<std::string>& candidates);
 
 // `, did you mean "train"?` for spellcheck()'s suggestion (quoted with `quote`), or "" when

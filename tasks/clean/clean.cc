@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <cstdio>
+#include <cstdlib>
 #include <unordered_set>
 
 #include "common/atomic_file.h"
@@ -125,7 +126,16 @@ common::CsvOptions csv_options(const CleanOptions& options) {
   return csv;
 }
 
+// The command that approves the new schema, to be pasted where the user ran it: under the
+// driver ($PIPELINE_DRIVER_COMMAND and $PIPELINE_TASK), `driver ... approve-schema TASK`,
+// which reruns the task in its workdir with the run's directories (run by hand in the
+// workdir, clean would put logs/, metrics/ and runs/ there); else clean with the paths as
+// given, which work from the directory clean was run in.
 std::string approve_command(const CleanOptions& options, const std::filesystem::path& schema) {
+  const char* driver = std::getenv("PIPELINE_DRIVER_COMMAND");
+  const char* task = std::getenv("PIPELINE_TASK");
+  if (driver != nullptr && *driver != '\0' && task != nullptr && *task != '\0')
+    return std::string(driver) + " approve-schema " + task;
   std::string command = "clean --input " + options.input.string() + " --output " +
                         options.output.string();
   if (options.delimiter != ',') command += " --delimiter '" + std::string(1, options.delimiter) + "'";

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <vector>
@@ -19,7 +20,8 @@ namespace {
 std::string percent_decode(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
@@ -32,7 +34,8 @@ std::string percent_decode(std::string_view text) {
 
 void fetch_file(const Source& source, const ByteSink& sink) {
   common::UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
+  if (fd.get() < 0)
+    common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
   constexpr std::size_t kBlock = 1 << 20;
   std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);  // not zeroed
   while (true) {
@@ -49,7 +52,28 @@ void fetch_file(const Source& source, const ByteSink& sink) {
 struct CurlState {
   const ByteSink* sink = nullptr;
   std::exception_ptr error;  // an exception thrown by the sink, rethrown after curl returns
+  std::chrono::steady_clock::duration stall_timeout{};
+  std::chrono::steady_clock::time_point last_byte = std::chrono::steady_clock::now();
+  curl_off_t received = 0;
+  bool stalled = false;
 };
+
+// The stall check. curl's own (LOW_SPEED_TIME) averages the speed over a window of several
+// seconds, so a download that stops after data gave up only ~S + 6 s later; this callback,
+// which curl calls at least once a second while the transfer waits, gives up S to S + 1 s
+// after the last byte (or after the start, when none came).
+int on_progress(void* user, curl_off_t, curl_off_t now_received, curl_off_t, curl_off_t) {
+  auto* state = static_cast<CurlState*>(user);
+  auto now = std::chrono::steady_clock::now();
+  if (now_received != state->received) {
+    state->received = now_received;
+    state->last_byte = now;
+    return 0;
+  }
+  if (now - state->last_byte < state->stall_timeout) return 0;
+  state->stalled = true;
+  return 1;  // makes curl stop with CURLE_ABORTED_BY_CALLBACK
+}
 
 std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
   auto* state = static_cast<CurlState*>(user);
@@ -86,7 +110,9 @@ void fetch_http(const Source& source, const FetchOptions& options, const ByteSin
   if (!initialised) throw common::InternalError("cannot initialise libcurl");
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) throw common::InternalError("cannot create a libcurl handle");
-  CurlState state{&sink, nullptr};
+  CurlState state;
+  state.sink = &sink;
+  state.stall_timeout = options.stall_timeout;
   char error_text[CURL_ERROR_SIZE] = "";
   CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, source.uri.c_str());
@@ -98,13 +124,20 @@ void fetch_http(const Source& source, const FetchOptions& options, const ByteSin
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(options.total_timeout.count()));
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &state);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "pipeline-ingest/0.1");
   CURLcode code = curl_easy_perform(h);
   if (state.error) std::rethrow_exception(state.error);
+  if (state.stalled) {
+    throw common::TransientError(source.uri + ": stalled: no data for " +
+                                 std::to_string(options.stall_timeout.count()) +
+                                 " s (--stall-timeout)");
+  }
   if (code != CURLE_OK) {
-    std::string message = source.uri + ": " + (error_text[0] ? error_text : curl_easy_strerror(code));
+    std::string message =
+        source.uri + ": " + (error_text[0] ? error_text : curl_easy_strerror(code));
     if (transient_curl_error(code)) throw common::TransientError(message);
     throw common::InputMissingError(message);
   }
@@ -130,7 +163,8 @@ Source parse_source(const std::string& uri) {
     std::string rest = uri.substr(7);
     if (rest.rfind("localhost/", 0) == 0) rest = rest.substr(9);
     if (rest.empty() || rest[0] != '/') {
-      throw common::UsageError("unsupported file URI '" + uri + "': expected file:///absolute/path");
+      throw common::UsageError("unsupported file URI '" + uri +
+                               "': expected file:///absolute/path");
     }
     source.path = percent_decode(rest);
     return source;

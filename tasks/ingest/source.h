@@ -20,7 +20,7 @@ Source parse_source(const std::string& uri);
 
 struct FetchOptions {
   std::chrono::seconds connect_timeout{10};   // TCP/TLS connect
-  std::chrono::seconds stall_timeout{10};     // abort when under 1 byte/s for this long
+  std::chrono::seconds stall_timeout{10};     // abort when no byte came for this long
   std::chrono::seconds total_timeout{600};    // whole transfer
 };
 

@@ -129,11 +129,100 @@ TEST_CASE("an unknown option is a usage error", "[e2e][driver][dag]") {
   Project p;
   test_util::ProcessResult run = p.driver({"--jobz", "2"});
   REQUIRE(run.exit_code == 2);
-  REQUIRE(run.err == "driver: unrecognised option '--jobz' (see driver --help)\n");
+  REQUIRE(run.err ==
+          "driver: unrecognised option '--jobz', did you mean '--jobs'? (see driver --help)\n");
 }
 
 TEST_CASE("driver validate reports the first problem too", "[e2e][driver][dag]") {
   Project p;
   REQUIRE(config_error(p, "{\"version\": 1, \"task\": []}\n", {"validate"}) ==
           "driver: dag.json:1:16: unknown key \"task\", did you mean \"tasks\"?\n");
+}
+
+// Issue 10 #14: a duration the clocks cannot hold used to kill at once or retry at once.
+TEST_CASE("a duration above 30 days is refused with its position", "[e2e][driver][dag]") {
+  Project p;
+  for (const char* key : {"timeout_s", "kill_grace_s"}) {
+    INFO(key);
+    REQUIRE(config_error(p,
+                         "{\"version\": 1, \"tasks\": [\n  " +
+                             task("a", std::string(", \"") + key + "\": 1e10") + "\n]}\n",
+                         {"validate"}) ==
+            "driver: dag.json:2:" + std::to_string(69 + std::string(key).size()) +
+                ": task \"a\": expected at most 2592000 seconds (30 days) for \"" + key +
+                "\", found 10000000000\n");
+  }
+  REQUIRE(config_error(p,
+                       "{\"version\": 1, \"defaults\": {\"retry\": {\"delay_s\": 1e10}},\n"
+                       "\"tasks\": [" +
+                           task("a", "") + "]}\n") ==
+          "driver: dag.json:1:50: defaults.retry: expected at most 2592000 seconds (30 days) for "
+          "\"delay_s\", found 10000000000\n");
+}
+
+// Issue 10 #15: what validate accepts, run must not then refuse.
+TEST_CASE("an output that is a directory is refused by validate", "[e2e][driver][dag]") {
+  Project p;
+  std::filesystem::create_directories(p / "outdir");
+  for (const char* output : {".", "sub/", "outdir"}) {
+    INFO(output);
+    REQUIRE(
+        config_error(p,
+                     "{\"version\": 1, \"tasks\": [\n  " +
+                         task("a", std::string(", \"outputs\": [\"") + output + "\"]") + "\n]}\n",
+                     {"validate"}) == std::string("driver: dag.json:2:77: task \"a\": output \"") +
+                                          output + "\" is a directory: an output must be a file\n");
+  }
+}
+
+TEST_CASE("an output naming a file the driver owns is refused by validate", "[e2e][driver][dag]") {
+  Project p;
+  std::filesystem::create_directories(p / "data");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {".state/tasks.jsonl", "in the driver's state directory <workdir>/.state/"},
+      {".lock", "the driver's lock file <workdir>/.lock"},
+      {"../logs/driver.log", "in the driver's logs/ directory beside dag.json"},
+      {"../metrics/driver.csv", "in the driver's metrics/ directory beside dag.json"},
+      {"../runs/x/manifest.json", "in the driver's runs/ directory beside dag.json"},
+      {"../dag.json", "the dag file"},
+  };
+  for (const auto& [output, what] : cases) {
+    INFO(output);
+    REQUIRE(config_error(p,
+                         "{\"version\": 1, \"workdir\": \"work\", \"tasks\": [\n  " +
+                             task("a", ", \"outputs\": [\"" + output + "\"]") + "\n]}\n",
+                         {"validate"}) == "driver: dag.json:2:77: task \"a\": output \"" + output +
+                                              "\" is " + what + " (docs/driver.md)\n");
+  }
+}
+
+TEST_CASE("a task name too long for a log file name is refused by validate", "[e2e][driver][dag]") {
+  Project p;
+  std::string name(300, 'a');
+  REQUIRE(config_error(p, "{\"version\": 1, \"tasks\": [\n  " + task(name, "") + "\n]}\n",
+                       {"validate"}) ==
+          "driver: dag.json:2:12: tasks[0]: task name of 300 characters is too long: at most 128 "
+          "(it is part of log file names)\n");
+}
+
+// Issue 10 #20: typos get a suggestion, far-off words do not.
+TEST_CASE("a mistyped option, subcommand or program gets a did-you-mean", "[e2e][driver][dag]") {
+  Project p;
+  test_util::ProcessResult option = p.driver({"--jbos", "2"});
+  REQUIRE(option.exit_code == 2);
+  REQUIRE(option.err ==
+          "driver: unrecognised option '--jbos', did you mean '--jobs'? (see driver --help)\n");
+
+  p.write("dag.json", "{\"version\": 1, \"tasks\": [" + task("a", "") + "]}\n");
+  test_util::ProcessResult command = p.driver({"stauts"});
+  REQUIRE(command.exit_code == 2);
+  REQUIRE(command.err == "driver: unknown task 'stauts', did you mean 'driver status'?\n");
+
+  std::string err = config_error(
+      p, "{\"version\": 1, \"tasks\": [\n  {\"name\": \"a\", \"cmd\": [\"cleen\"]}\n]}\n");
+  REQUIRE(err ==
+          "driver: dag.json:2:25: task \"a\": program \"cleen\" not found beside the "
+          "driver (" +
+              test_util::bin("driver").parent_path().string() +
+              ") or on PATH, did you mean \"clean\"?\n");
 }

@@ -74,7 +74,7 @@ TEST_CASE("a changed input reruns exactly the tasks it affects", "[e2e][driver]"
                           "train   will run: upstream will run: clean\n"
                           "report  will run: upstream will run: clean\n"
                           "side    up to date\n"
-                          "4 of 5 tasks will run\n");
+                          "up to 4 of 5 tasks will run\n");
   p.write("ran.log", "");
   REQUIRE(p.driver({"-j", "1"}).exit_code == 0);
   REQUIRE(test_util::read_lines(p / "ran.log") ==
@@ -325,4 +325,18 @@ TEST_CASE("on a terminal the driver draws a status line and colors, unless NO_CO
   REQUIRE(plain.exit_code == 0);
   REQUIRE_THAT(plain.out, Contains("[1/1] a ok"));
   REQUIRE(plain.out.find("\x1b[32m") == std::string::npos);
+}
+
+TEST_CASE("a plan for one task speaks of it in the singular", "[e2e][driver]") {
+  Project p;
+  write_pipeline(p);
+  test_util::ProcessResult before = p.driver({"status", "ingest"});
+  REQUIRE(before.out == "ingest  will run: no previous successful run\n1 of 1 task will run\n");
+  REQUIRE(p.driver({}).exit_code == 0);
+  test_util::ProcessResult after = p.driver({"status", "ingest"});
+  REQUIRE(after.out == "ingest  up to date\nthe 1 task up to date\n");
+
+  Project single;
+  single.write_dag({R"({"name": "only", "cmd": ["true"]})"});
+  REQUIRE(single.driver({"validate"}).out == "dag.json: ok (1 task, 0 dependencies)\n");
 }

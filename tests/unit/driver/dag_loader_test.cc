@@ -1,6 +1,7 @@
 #include "driver/dag_loader.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "driver/driver_error.h"
 #include "tests/support/test_util.h"
@@ -219,4 +220,11 @@ TEST_CASE("a program that is nowhere to be found is a dag error", "[dag]") {
 TEST_CASE("a dag file that cannot be read is a config error", "[dag]") {
   Project p;
   REQUIRE_THROWS_AS(driver::load_dag(p.dir / "missing.json"), driver::ConfigError);
+}
+
+TEST_CASE("a duration converts to milliseconds without overflowing", "[dag]") {
+  REQUIRE(driver::to_milliseconds(1.5) == std::chrono::milliseconds(1500));
+  REQUIRE(driver::to_milliseconds(1e300) == std::chrono::milliseconds(2592000000));
+  REQUIRE(driver::to_milliseconds(-1) == std::chrono::milliseconds(0));
+  REQUIRE(driver::to_milliseconds(std::nan("")) == std::chrono::milliseconds(0));
 }

@@ -42,7 +42,8 @@ TEST_CASE("usage errors are config errors with a pointer to --help", "[options]"
   };
   REQUIRE_THROWS_MATCHES(
       fails({"--jobz", "2"}), driver::ConfigError,
-      Catch::Matchers::Message("unrecognised option '--jobz' (see driver --help)"));
+      Catch::Matchers::Message(
+          "unrecognised option '--jobz', did you mean '--jobs'? (see driver --help)"));
   REQUIRE_THROWS_MATCHES(
       fails({"graph", "--force"}), driver::ConfigError,
       Catch::Matchers::Message(

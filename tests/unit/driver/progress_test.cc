@@ -116,3 +116,9 @@ TEST_CASE("off a terminal there is no status line", "[progress]") {
   printer.print_line("[1/1] a ok 0.90s");
   REQUIRE(out == "[1/1] a ok 0.90s\n");
 }
+
+TEST_CASE("a count agrees with its noun", "[progress]") {
+  REQUIRE(driver::count_of(1, "task") == "1 task");
+  REQUIRE(driver::count_of(0, "task") == "0 tasks");
+  REQUIRE(driver::count_of(5, "task") == "5 tasks");
+}
