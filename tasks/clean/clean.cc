@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "common/atomic_file.h"
+#include "common/csv_columns.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
 #include "common/number.h"
@@ -87,14 +88,8 @@ Header read_header(common::CsvReader& reader, const CleanOptions& options) {
       throw common::DataError(name + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) +
                               " has an empty name");
     }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (header.names[j] == header.names[i]) {
-        throw common::DataError(name + ":" + std::to_string(line) + ": duplicate column name \"" +
-                                header.names[i] + "\" (columns " + std::to_string(j + 1) + " and " +
-                                std::to_string(i + 1) + ")");
-      }
-    }
   }
+  common::check_unique_columns(header.names, name, line);
   if (header.names.size() == 1) {
     for (char other : {',', ';', '\t', '|'}) {
       if (other != options.delimiter && header.names[0].find(other) != std::string::npos) {
@@ -182,6 +177,10 @@ FieldKind classify_number(std::string_view text, std::string* out) {
 
 namespace {
 
+// clean.csv is the analysis-ready form that train, predict and report read: RFC 4180 with
+// commas, whatever delimiter the input used.
+constexpr char kOutputDelimiter = ',';
+
 // One output row, built with raw pointers (clean's hot path): room for the longest
 // possible row is made once per record, then fields are copied without size checks.
 // Fields must come from a CsvReader, which guarantees readable bytes past each one, so a
@@ -206,14 +205,14 @@ class RowBuilder {
     }
     end_ += field.size();
   }
-  // A field as CSV, quoted when it holds the delimiter, a quote or a line end.
-  void put_csv(std::string_view field, char delimiter) {
-    if (!common::needs_quotes(field, delimiter)) {
+  // A field as CSV, quoted by the common rule (common::needs_quotes).
+  void put_csv(std::string_view field, char delimiter, bool only_field) {
+    if (!common::needs_quotes(field, delimiter, only_field)) {
       put(field);
       return;
     }
     quoted_.clear();
-    common::append_csv_field(quoted_, field, delimiter);
+    common::append_csv_field(quoted_, field, delimiter, only_field);
     copy(quoted_);
   }
   void put_number(double value) { copy(common::format_number(value)); }
@@ -263,8 +262,8 @@ class WritePass {
 
     std::string line;
     for (std::size_t c = 0; c < width; ++c) {
-      if (c > 0) line.push_back(options_.delimiter);
-      common::append_csv_field(line, header.names[c], options_.delimiter);
+      if (c > 0) line.push_back(kOutputDelimiter);
+      common::append_csv_field(line, header.names[c], kOutputDelimiter, width == 1);
     }
     line.push_back('\n');
     out.write(line);
@@ -286,7 +285,7 @@ class WritePass {
         continue;
       }
       bool keep = true;
-      const char delimiter = options_.delimiter;
+      const char delimiter = kOutputDelimiter;
       row.start(static_cast<std::size_t>(fields.back().data() + fields.back().size() -
                                          fields.front().data()),
                 width);
@@ -299,7 +298,7 @@ class WritePass {
         }
         row.put(delimiter);  // the row's first one is dropped below
         if (!numeric[c]) {
-          row.put_csv(f, delimiter);
+          row.put_csv(f, delimiter, width == 1);
           continue;
         }
         FieldKind kind = copy_number(f, row);

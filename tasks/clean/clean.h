@@ -15,7 +15,7 @@ enum class BadRowPolicy { kError, kSkip };
 struct CleanOptions {
   std::filesystem::path input;          // raw CSV (header required)
   std::filesystem::path output;         // cleaned CSV, written atomically
-  char delimiter = ',';                 // field separator of the input (and the output)
+  char delimiter = ',';                 // field separator of the input (the output uses ',')
   common::NullTokens nulls;             // tokens that mean "no value"
   BadRowPolicy on_bad_row = BadRowPolicy::kError;  // a record with the wrong field count
   std::filesystem::path schema;         // approved schema to check against; empty: none

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <unordered_set>
 
 #include "common/error.h"
 #include "common/json_util.h"
@@ -269,13 +270,12 @@ Model model_from_json(const json::value& document, const std::string& name) {
   }
   model.target = r.string_at(doc, "target", "");
   const json::array& features = r.array(r.field(doc, "features", ""), "features");
+  std::unordered_set<std::string> names;  // hashed: a wide model loads in linear time
   for (std::size_t i = 0; i < features.size(); ++i) {
     model.features.push_back(read_feature(r, features[i], "features[" + std::to_string(i) + "]"));
-    for (std::size_t j = 0; j < i; ++j) {
-      if (model.features[j].name == model.features[i].name) {
-        r.fail("features[" + std::to_string(i) + "]",
-               "duplicate feature \"" + model.features[i].name + "\"");
-      }
+    if (!names.insert(model.features[i].name).second) {
+      r.fail("features[" + std::to_string(i) + "]",
+             "duplicate feature \"" + model.features[i].name + "\"");
     }
     if (model.features[i].name == model.target) {
       r.fail("features[" + std::to_string(i) + "]",

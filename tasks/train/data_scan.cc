@@ -5,6 +5,7 @@
 #include <numeric>
 #include <optional>
 
+#include "common/csv_columns.h"
 #include "common/csv_reader.h"
 #include "common/error.h"
 #include "common/number.h"
@@ -36,23 +37,15 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   if (!reader.next())
     throw common::DataError(reader.name() + ": empty file: expected a header row");
   std::vector<std::string> columns(reader.fields().begin(), reader.fields().end());
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (columns[i] == columns[j]) {
-        throw common::DataError(at(reader) + ": duplicate column name \"" + columns[i] +
-                                "\" (columns " + std::to_string(j + 1) + " and " +
-                                std::to_string(i + 1) + ")");
-      }
-    }
-  }
-  auto it = std::find(columns.begin(), columns.end(), target);
-  if (it == columns.end()) {
+  common::ColumnIndex index = common::index_columns(columns, reader.name(), reader.line());
+  auto it = index.find(target);
+  if (it == index.end()) {
     std::string listed;
     for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + c;
     throw common::DataError(reader.name() + ": no column \"" + target +
                             "\" (--target); columns: " + listed);
   }
-  target_index = static_cast<std::size_t>(it - columns.begin());
+  target_index = it->second;
   return columns;
 }
 
