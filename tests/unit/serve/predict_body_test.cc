@@ -70,3 +70,9 @@ TEST_CASE("a prediction that overflows is refused with its row", "[serve][body]"
       predict(BodyFormat::kJson, R"([{"x": 1, "color": "a"}, {"x": 1e308, "color": "a"}])"),
       "row 1: the prediction is not a finite number");
 }
+
+TEST_CASE("a CSV body with two columns of one name is refused, naming the column",
+          "[serve][body]") {
+  CHECK_THROWS_WITH(predict(BodyFormat::kCsv, "x,color,x\n2,a,3\n"),
+                    "body:1: duplicate column name \"x\" (columns 1 and 3)");
+}

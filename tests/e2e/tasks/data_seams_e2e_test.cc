@@ -1,0 +1,108 @@
+// Seams between the programs at the data level (issue 10): what clean writes is what
+// train, predict and report read; names and numbers that would be misread are refused.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "tests/support/test_util.h"
+
+namespace fs = std::filesystem;
+using test_util::read_text;
+using test_util::TempDir;
+using test_util::write_text;
+
+namespace {
+
+test_util::ProcessResult run(const TempDir& dir, const std::string& program,
+                             std::vector<std::string> args) {
+  args.insert(args.begin(), test_util::bin(program).string());
+  return test_util::run_process(args, dir.path());
+}
+
+// y = 2x on five rows: a model whose predictions overflow for x near 1e308.
+void train_line(const TempDir& dir) {
+  write_text(dir / "clean.csv", "x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n");
+  REQUIRE(run(dir, "train",
+              {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
+               "--test-fraction", "0"})
+              .exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("clean writes commas whatever the input's delimiter, so train and predict read clean.csv",
+          "[clean][train][predict][seams]") {
+  TempDir dir;
+  write_text(dir / "raw.tsv", "x\ty\tname\n1\t2\ta,b\n2\t4\tc\n3\t6.50\td\n4\t8\ta,b\n5\t10\tc\n");
+  auto cleaned = run(dir, "clean", {"--input", "raw.tsv", "--output", "clean.csv", "--delimiter", "\\t"});
+  REQUIRE(cleaned.exit_code == 0);
+  CHECK(read_text(dir / "clean.csv") ==
+        "x,y,name\n1,2,\"a,b\"\n2,4,c\n3,6.5,d\n4,8,\"a,b\"\n5,10,c\n");
+  auto trained = run(dir, "train",
+                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
+                      "--test-fraction", "0"});
+  INFO(trained.err);
+  REQUIRE(trained.exit_code == 0);
+  auto predicted =
+      run(dir, "predict", {"--model", "trained.pkl", "--input", "clean.csv", "--output", "p.csv"});
+  INFO(predicted.err);
+  REQUIRE(predicted.exit_code == 0);
+  CHECK(test_util::read_lines(dir / "p.csv").size() == 6);
+}
+
+TEST_CASE("predict reads its input with --delimiter and gives the same predictions",
+          "[predict][seams]") {
+  TempDir dir;
+  train_line(dir);
+  write_text(dir / "comma.csv", "y,x\n0,1.5\n0,7\n");
+  write_text(dir / "semicolon.csv", "y;x\n0;1.5\n0;7\n");
+  REQUIRE(run(dir, "predict", {"--model", "trained.pkl", "--input", "comma.csv", "--output", "a.csv"})
+              .exit_code == 0);
+  auto r = run(dir, "predict",
+               {"--model", "trained.pkl", "--input", "semicolon.csv", "--output", "b.csv",
+                "--delimiter", ";"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "b.csv") == read_text(dir / "a.csv"));
+  // Without the flag the header is one column named "y;x".
+  auto wrong = run(dir, "predict",
+                   {"--model", "trained.pkl", "--input", "semicolon.csv", "--output", "c.csv"});
+  CHECK(wrong.exit_code == 65);
+  CHECK_FALSE(fs::exists(dir / "c.csv"));
+}
+
+TEST_CASE("clean writes a lone empty value as \"\" so that it reads back as a row",
+          "[clean][seams]") {
+  TempDir dir;
+  write_text(dir / "raw.csv", "a\n\"\"\nx\n");
+  auto r = run(dir, "clean", {"--input", "raw.csv", "--output", "clean.csv", "--null-token", "X"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "clean.csv") == "a\n\"\"\nx\n");
+  // Read back by the same reader: both rows are still there.
+  auto again =
+      run(dir, "clean", {"--input", "clean.csv", "--output", "again.csv", "--null-token", "X"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.err == "clean: kept 2 of 2 rows (0 dropped for nulls or non-finite numbers) into again.csv\n");
+  CHECK(read_text(dir / "again.csv") == read_text(dir / "clean.csv"));
+}
+
+TEST_CASE("predict refuses an input with two columns of one name, naming it", "[predict][seams]") {
+  TempDir dir;
+  train_line(dir);
+  write_text(dir / "rows.csv", "id,x,x\n1,2,3\n");
+  auto r = run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.err == "predict: rows.csv:1: duplicate column name \"x\" (columns 2 and 3)\n");
+  CHECK_FALSE(fs::exists(dir / "p.csv"));
+}
+
+TEST_CASE("predict stops at a prediction that is not a finite number, naming its row",
+          "[predict][seams]") {
+  TempDir dir;
+  train_line(dir);
+  write_text(dir / "p.csv", "previous\n");
+  write_text(dir / "rows.csv", "x\n3\n1.7e308\n");
+  auto r = run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.err == "predict: rows.csv:3: the prediction is not a finite number\n");
+  CHECK(read_text(dir / "p.csv") == "previous\n");  // the earlier output is intact
+}
