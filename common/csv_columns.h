@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/csv_reader.h"
+
 namespace common {
 
 // Column name -> its 0-based index in a CSV header. The views point into the names given.
@@ -26,6 +28,25 @@ inline void check_unique_columns(const std::vector<std::string>& names, const st
                                  std::size_t line) {
   index_columns(names, source, line);
 }
+
+// The column type rule, the one place clean (which writes the approved schema) and train
+// (which builds the model) take it from, so that they cannot disagree (docs/csv.md):
+// - a field is null (one of the null tokens), a non-finite number (inf, nan, 1e999), a
+//   finite number (parse_number reads all of it) or text;
+// - a record is kept when it has no null and no non-finite number, in any column;
+// - over the kept records only, a column is numeric when every value is a finite number,
+//   else categorical. A dropped record's values decide nothing.
+enum class ValueKind { kNull, kNonFiniteNumber, kFiniteNumber, kText };
+ValueKind value_kind(std::string_view field, const NullTokens& nulls);
+inline bool drops_record(ValueKind kind) {
+  return kind == ValueKind::kNull || kind == ValueKind::kNonFiniteNumber;
+}
+
+// Applies one record to `numeric` (per column, 1 while every kept value was a finite
+// number): when the record is kept, the columns holding text become categorical (0).
+// Returns whether the record is kept.
+bool infer_column_types(const std::vector<std::string_view>& fields, const NullTokens& nulls,
+                        std::vector<char>& numeric);
 
 // The value of a program's --delimiter flag: one character other than a quote or a line
 // end, or "\\t" / "tab" for a tab. Throws UsageError

@@ -284,7 +284,11 @@ class WritePass {
         infer_only(fields, numeric);
         continue;
       }
+      // The type rule of common/csv_columns.h, inlined for speed: a null or a non-finite
+      // number in any column drops the record, and only a kept record's text can make a
+      // column categorical.
       bool keep = true;
+      bool text_in_numeric = false;
       const char delimiter = kOutputDelimiter;
       row.start(static_cast<std::size_t>(fields.back().data() + fields.back().size() -
                                          fields.front().data()),
@@ -298,6 +302,11 @@ class WritePass {
         }
         row.put(delimiter);  // the row's first one is dropped below
         if (!numeric[c]) {
+          if (common::value_kind(f, nulls) == common::ValueKind::kNonFiniteNumber) [[unlikely]] {
+            ++columns_[c].non_finite;
+            keep = false;
+            continue;
+          }
           row.put_csv(f, delimiter, width == 1);
           continue;
         }
@@ -306,16 +315,17 @@ class WritePass {
           ++columns_[c].non_finite;
           keep = false;
         } else if (kind == FieldKind::kText) [[unlikely]] {
-          numeric[c] = false;  // only a speculative pass can meet this
-          writing = false;
+          text_in_numeric = true;  // decides a type only if the record is kept
         }
-      }
-      if (!writing) {
-        infer_only(fields, numeric);
-        continue;
       }
       if (!keep) {
         ++rows_dropped_;
+        continue;
+      }
+      if (text_in_numeric) {
+        // Only a speculative pass can meet this: the types written so far are wrong.
+        writing = false;
+        infer_only(fields, numeric);
         continue;
       }
       for (std::size_t c = 0; c < width; ++c) {
@@ -364,10 +374,7 @@ class WritePass {
   }
 
   void infer_only(const std::vector<std::string_view>& fields, std::vector<char>& numeric) {
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (!numeric[c] || options_.nulls.contains(fields[c])) continue;
-      if (classify_number(fields[c], nullptr) == FieldKind::kText) numeric[c] = false;
-    }
+    common::infer_column_types(fields, options_.nulls, numeric);
   }
 
   const CleanOptions& options_;
@@ -385,8 +392,8 @@ class WritePass {
   std::uint64_t rows_dropped_ = 0;
 };
 
-// Column types as the first `rows` records show them: a column with a non-number there is
-// certainly categorical; the others are guessed numeric.
+// Column types as the first `rows` records show them: a column with text in a kept record
+// there is certainly categorical; the others are guessed numeric.
 std::vector<char> guess_types(const CleanOptions& options, std::uint64_t rows) {
   common::CsvReader reader(options.input, csv_options(options), options.input.string());
   Header header = read_header(reader, options);
@@ -394,12 +401,7 @@ std::vector<char> guess_types(const CleanOptions& options, std::uint64_t rows) {
   for (std::uint64_t i = 0; i < rows && reader.next(); ++i) {
     const auto& fields = reader.fields();
     if (fields.size() != numeric.size()) continue;  // reported by the full pass
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (numeric[c] && !options.nulls.contains(fields[c]) &&
-          classify_number(fields[c], nullptr) == FieldKind::kText) {
-        numeric[c] = false;
-      }
-    }
+    common::infer_column_types(fields, options.nulls, numeric);
   }
   return numeric;
 }

@@ -93,6 +93,11 @@ class Pass {
         infer_types(reader, fields);
         set_up();
       }
+      for (std::size_t c : layout_.categorical) {
+        if (common::value_kind(fields[c], nulls_) == common::ValueKind::kNonFiniteNumber) {
+          not_finite(reader, c, fields[c]);
+        }
+      }
       std::uint64_t row = static_cast<std::uint64_t>(scan_.rows++);
       bool test = is_test_row(seed_, row, test_fraction_);
       if (!read_numbers(reader, fields)) types_changed_ = true;
@@ -139,15 +144,26 @@ class Pass {
     if (!scan_.types.empty()) set_up();
   }
 
-  // The first data row decides each column's starting type.
+  // The first data row decides each column's starting type, by clean's rule
+  // (common/csv_columns.h): text makes a column categorical; a non-finite number is
+  // refused (clean drops its row), so train on clean.csv types every column as clean did.
   void infer_types(const common::CsvReader& reader, const std::vector<std::string_view>& fields) {
     scan_.types.assign(fields.size(), FeatureType::kNumeric);
     for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (!finite_number(fields[c])) {
+      common::ValueKind kind = common::value_kind(fields[c], nulls_);
+      if (kind == common::ValueKind::kNonFiniteNumber) not_finite(reader, c, fields[c]);
+      if (kind != common::ValueKind::kFiniteNumber) {
         if (c == scan_.target) target_not_numeric(reader, fields[c]);
         scan_.types[c] = FeatureType::kCategorical;
       }
     }
+  }
+
+  [[noreturn]] void not_finite(const common::CsvReader& reader, std::size_t column,
+                               std::string_view value) const {
+    throw common::DataError(at(reader) + ": column \"" + scan_.columns[column] +
+                            "\": non-finite number \"" + std::string(value) +
+                            "\" (train expects cleaned data; run clean first)");
   }
 
   [[noreturn]] void target_not_numeric(const common::CsvReader& reader,
@@ -187,7 +203,8 @@ class Pass {
     for (std::size_t k = 0; k < q; ++k) {
       std::size_t c = scan_.numeric_columns[k];
       if (scan_.types[c] != FeatureType::kNumeric) continue;  // turned categorical in this pass
-      std::optional<double> x = finite_number(fields[c]);
+      std::optional<double> x = common::parse_number(fields[c]);
+      if (x && !std::isfinite(*x)) not_finite(reader, c, fields[c]);
       if (!x) {
         if (c == scan_.target) target_not_numeric(reader, fields[c]);
         scan_.types[c] = FeatureType::kCategorical;

@@ -106,3 +106,42 @@ TEST_CASE("predict stops at a prediction that is not a finite number, naming its
   CHECK(r.err == "predict: rows.csv:3: the prediction is not a finite number\n");
   CHECK(read_text(dir / "p.csv") == "previous\n");  // the earlier output is intact
 }
+
+TEST_CASE("a dropped row decides no column's type: the approved schema and the model agree",
+          "[clean][train][seams]") {
+  TempDir dir;
+  // Column c holds text only in rows that clean drops: one with a null in x, one with a
+  // non-finite number in x. In the kept rows c is numeric, as train sees it.
+  write_text(dir / "raw.csv",
+             "x,c,y\n1,10,5\n2,20,7\nNA,abc,9\n3,30,11\n1e999,def,12\n4,40,13\n5,50,16\n");
+  auto cleaned = run(dir, "clean",
+                     {"--input", "raw.csv", "--output", "clean.csv", "--target", "y",
+                      "--write-schema", "schema.json"});
+  INFO(cleaned.err);
+  REQUIRE(cleaned.exit_code == 0);
+  CHECK(read_text(dir / "clean.csv") == "x,c,y\n1,10,5\n2,20,7\n3,30,11\n4,40,13\n5,50,16\n");
+  std::string schema = read_text(dir / "schema.json");
+  CHECK(schema.find("\"categorical\"") == std::string::npos);
+  REQUIRE(run(dir, "train",
+              {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
+               "--test-fraction", "0"})
+              .exit_code == 0);
+  std::string model = read_text(dir / "trained.pkl");
+  CHECK(model.find("\"categorical\"") == std::string::npos);
+}
+
+TEST_CASE("a non-finite number drops its row in a text column too, so train never sees one",
+          "[clean][train][seams]") {
+  TempDir dir;
+  write_text(dir / "raw.csv", "name,y\na,1\ninf,2\nb,3\n");
+  auto cleaned = run(dir, "clean", {"--input", "raw.csv", "--output", "clean.csv"});
+  REQUIRE(cleaned.exit_code == 0);
+  CHECK(read_text(dir / "clean.csv") == "name,y\na,1\nb,3\n");
+  // train refuses what clean would have dropped rather than type it differently.
+  write_text(dir / "hand.csv", "name,y\na,1\ninf,2\nb,3\n");
+  auto r = run(dir, "train", {"--input", "hand.csv", "--output", "m.pkl", "--target", "y"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.err ==
+        "train: hand.csv:3: column \"name\": non-finite number \"inf\" (train expects cleaned "
+        "data; run clean first)\n");
+}
