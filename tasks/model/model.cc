@@ -4,8 +4,10 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "tasks/model/json_keys.h"
 
 namespace json = boost::json;
 
@@ -308,8 +310,14 @@ Model model_from_json(const json::value& document, const std::string& name) {
   return model;
 }
 
+Model model_from_text(std::string_view text, const std::string& name) {
+  json::value document = common::parse_json(text, name);
+  refuse_duplicate_keys(text, name);
+  return model_from_json(document, name);
+}
+
 Model load_model(const std::filesystem::path& path) {
-  return model_from_json(common::read_json_file(path), path.string());
+  return model_from_text(common::read_file(path), path.string());
 }
 
 }  // namespace tasks

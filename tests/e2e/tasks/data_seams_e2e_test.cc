@@ -145,3 +145,21 @@ TEST_CASE("a non-finite number drops its row in a text column too, so train neve
         "train: hand.csv:3: column \"name\": non-finite number \"inf\" (train expects cleaned "
         "data; run clean first)\n");
 }
+
+TEST_CASE("a model document with a key twice in one object is refused, naming the key",
+          "[predict][model][seams]") {
+  TempDir dir;
+  train_line(dir);
+  std::string model = read_text(dir / "trained.pkl");
+  std::size_t at = model.find("\"intercept\":");
+  REQUIRE(at != std::string::npos);
+  // A second "intercept" right after the first: Boost.JSON alone would keep the last.
+  model.insert(at, "\"intercept\": 1000,\n  ");
+  write_text(dir / "twice.pkl", model);
+  write_text(dir / "rows.csv", "x\n3\n");
+  auto r = run(dir, "predict", {"--model", "twice.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  CHECK(r.exit_code == 65);
+  CHECK(r.err.rfind("predict: twice.pkl:", 0) == 0);
+  CHECK(r.err.find(": duplicate key \"intercept\"\n") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "p.csv"));
+}
