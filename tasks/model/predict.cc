@@ -86,6 +86,14 @@ double category_weight(const FieldValue& v, const Feature& f, const RowName& row
   missing(row_name, noun, f);
 }
 
+// (x - mean) / scale; for values near 1e308, where x - mean overflows although the
+// standardized value is finite, x / scale - mean / scale.
+double standardized(double x, const Feature& f) {
+  double d = x - f.mean;
+  if (std::isfinite(d)) [[likely]] return d / f.scale;
+  return x / f.scale - f.mean / f.scale;
+}
+
 // The one implementation behind every entry point; `get(i)` gives feature i's value.
 template <typename Get>
 double predict_with(const Model& model, Get&& get, const RowName& row_name, FieldNoun noun) {
@@ -94,7 +102,7 @@ double predict_with(const Model& model, Get&& get, const RowName& row_name, Fiel
     const Feature& f = model.features[i];
     FieldValue v = get(i);
     if (f.type == FeatureType::kNumeric) {
-      y += f.coefficient * ((numeric_value(v, f, row_name, noun) - f.mean) / f.scale);
+      y += f.coefficient * standardized(numeric_value(v, f, row_name, noun), f);
     } else {
       y += category_weight(v, f, row_name, noun);
     }

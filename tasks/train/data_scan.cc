@@ -132,6 +132,7 @@ class Pass {
     scan_.rows = scan_.rows_train = scan_.rows_test = 0;
     scan_.numeric_columns.clear();
     scan_.shift.clear();
+    scan_.unit.clear();
     scan_.sums.clear();
     scan_.cross.clear();
     scan_.categorical_columns.clear();
@@ -197,8 +198,11 @@ class Pass {
     const std::size_t q = scan_.numeric_columns.size();
     if (scan_.shift.empty()) {
       scan_.shift.resize(q);
-      for (std::size_t k = 0; k < q; ++k)
+      scan_.unit.assign(q, 1.0);
+      for (std::size_t k = 0; k < q; ++k) {
         scan_.shift[k] = finite_number(fields[scan_.numeric_columns[k]]).value_or(0);
+        cover(k, std::fabs(scan_.shift[k]));
+      }
     }
     for (std::size_t k = 0; k < q; ++k) {
       std::size_t c = scan_.numeric_columns[k];
@@ -211,9 +215,30 @@ class Pass {
         ok = false;
         continue;
       }
-      u_[k] = *x - scan_.shift[k];
+      cover(k, std::fabs(*x));
+      u_[k] = *x / scan_.unit[k] - scan_.shift[k] / scan_.unit[k];
     }
     return ok;
+  }
+
+  // Makes entry k's unit large enough for a value of magnitude `m` (m / unit < 2^400),
+  // rescaling what was summed so far. Units are powers of two, so rescaling is exact but
+  // for values that fall below the smallest double, negligible beside the new ones.
+  void cover(std::size_t k, double m) {
+    constexpr double kLimit = 0x1p400;  // |u| < 2^401: u * u summed over 2^200 rows is finite
+    if (m < kLimit * scan_.unit[k]) [[likely]] return;
+    double unit = std::ldexp(1.0, std::ilogb(m) - std::ilogb(kLimit) + 1);
+    double f = scan_.unit[k] / unit;
+    const std::size_t q = scan_.numeric_columns.size();
+    scan_.sums[k] *= f;
+    for (std::size_t j = 0; j < q; ++j) {  // row k and column k: the diagonal gets f * f
+      scan_.cross[j * q + k] *= f;
+      scan_.cross[k * q + j] *= f;
+    }
+    for (std::vector<CategoryStats>& column : scan_.categories) {
+      for (CategoryStats& c : column) c.sums[k] *= f;
+    }
+    scan_.unit[k] = unit;
   }
 
   void add_training_row(const common::CsvReader& reader,

@@ -163,3 +163,41 @@ TEST_CASE("a model document with a key twice in one object is refused, naming th
   CHECK(r.err.find(": duplicate key \"intercept\"\n") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "p.csv"));
 }
+
+TEST_CASE("features near 1e308 give a model of finite numbers that predict reads",
+          "[train][predict][seams]") {
+  TempDir dir;
+  // Their mean and variance overflow when summed plainly.
+  write_text(dir / "clean.csv",
+             "x,z,y\n1.7e308,1,3\n-1.6e308,2,1\n1.5e308,3,4\n-1.7e308,4,2\n1e308,5,6\n");
+  auto trained = run(dir, "train",
+                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
+                      "--test-fraction", "0"});
+  INFO(trained.err);
+  REQUIRE(trained.exit_code == 0);
+  std::string model = read_text(dir / "trained.pkl");
+  // Only undefined figures (here: the test split, which has no rows) may be null.
+  std::string before_metrics = model.substr(0, model.find("\"metrics\""));
+  CHECK(before_metrics.find("null") == std::string::npos);
+  std::string train_metrics = model.substr(model.find("\"train\""), 120);
+  CHECK(train_metrics.find("null") == std::string::npos);
+  auto predicted =
+      run(dir, "predict", {"--model", "trained.pkl", "--input", "clean.csv", "--output", "p.csv"});
+  INFO(predicted.err);
+  CHECK(predicted.exit_code == 0);
+}
+
+TEST_CASE("targets near 1e200 give a finite RMSE", "[train][seams]") {
+  TempDir dir;
+  write_text(dir / "clean.csv", "x,y\n1,1e200\n2,3e200\n3,2e200\n4,5e200\n5,4e200\n6,7e200\n");
+  auto trained = run(dir, "train",
+                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
+                      "--test-fraction", "0"});
+  INFO(trained.err);
+  REQUIRE(trained.exit_code == 0);
+  std::string model = read_text(dir / "trained.pkl");
+  std::string train_metrics = model.substr(model.find("\"train\""), 120);
+  INFO(train_metrics);
+  CHECK(train_metrics.find("null") == std::string::npos);
+  CHECK(train_metrics.find("e+199") != std::string::npos);  // RMSE and MAE of order 1e199
+}
