@@ -10,8 +10,7 @@ bool needs_quotes(std::string_view field, char delimiter, bool only_field) {
   return false;
 }
 
-void append_csv_field(std::string& out, std::string_view field, char delimiter,
-                      bool only_field) {
+void append_csv_field(std::string& out, std::string_view field, char delimiter, bool only_field) {
   if (!needs_quotes(field, delimiter, only_field)) {
     out.append(field);
     return;

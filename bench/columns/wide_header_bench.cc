@@ -101,10 +101,10 @@ int main(int argc, char** argv) {
            {program("clean"), "--input", "wide.csv", "--output", "c.csv", "--write-schema",
             "schema.json"},
            dir);
-  time_run("clean: accept, checking the schema",
-           {program("clean"), "--input", "wide.csv", "--output", "c.csv", "--schema",
-            "schema.json"},
-           dir);
+  time_run(
+      "clean: accept, checking the schema",
+      {program("clean"), "--input", "wide.csv", "--output", "c.csv", "--schema", "schema.json"},
+      dir);
   time_run("clean: refuse a duplicate name",
            {program("clean"), "--input", "duplicate.csv", "--output", "d.csv"}, dir);
   time_run("train: refuse (more than 2048 design columns)",
@@ -118,10 +118,10 @@ int main(int argc, char** argv) {
   time_run("predict: accept (one feature among them)",
            {program("predict"), "--model", "small.pkl", "--input", "wide.csv", "--output", "p.csv"},
            dir);
-  time_run("predict: refuse a duplicate name",
-           {program("predict"), "--model", "small.pkl", "--input", "duplicate.csv", "--output",
-            "q.csv"},
-           dir);
+  time_run(
+      "predict: refuse a duplicate name",
+      {program("predict"), "--model", "small.pkl", "--input", "duplicate.csv", "--output", "q.csv"},
+      dir);
   fs::remove_all(dir);
   return 0;
 }

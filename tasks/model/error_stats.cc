@@ -25,7 +25,9 @@ double ErrorStats::rmse() const {
   return n_ == 0 ? kNaN : scale_ * std::sqrt(sse_ / static_cast<double>(n_));
 }
 
-double ErrorStats::mae() const { return n_ == 0 ? kNaN : scale_ * (sae_ / static_cast<double>(n_)); }
+double ErrorStats::mae() const {
+  return n_ == 0 ? kNaN : scale_ * (sae_ / static_cast<double>(n_));
+}
 
 double ErrorStats::r2() const {
   if (n_ == 0) return kNaN;

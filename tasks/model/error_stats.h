@@ -20,7 +20,8 @@ class ErrorStats {
  public:
   void add(double actual, double predicted) {
     if (n_ == 0) shift_ = actual;
-    double largest = std::fmax(std::fabs(actual), std::fmax(std::fabs(predicted), std::fabs(shift_)));
+    double largest =
+        std::fmax(std::fabs(actual), std::fmax(std::fabs(predicted), std::fabs(shift_)));
     if (largest >= kLimit * scale_) rescale(largest);
     double e = actual / scale_ - predicted / scale_;
     double d = actual / scale_ - shift_ / scale_;

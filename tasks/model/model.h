@@ -104,7 +104,8 @@ Model model_from_json(const boost::json::value& document, const std::string& nam
 // model_from_json.
 Model model_from_text(std::string_view text, const std::string& name);
 
-// Reads and parses `path` (model_from_text). Throws InputMissingError (66), IoError (74) or DataError (65).
+// Reads and parses `path` (model_from_text). Throws InputMissingError (66), IoError (74) or
+// DataError (65).
 Model load_model(const std::filesystem::path& path);
 
 }  // namespace tasks

@@ -90,7 +90,8 @@ double category_weight(const FieldValue& v, const Feature& f, const RowName& row
 // standardized value is finite, x / scale - mean / scale.
 double standardized(double x, const Feature& f) {
   double d = x - f.mean;
-  if (std::isfinite(d)) [[likely]] return d / f.scale;
+  if (std::isfinite(d)) [[likely]]
+    return d / f.scale;
   return x / f.scale - f.mean / f.scale;
 }
 
@@ -109,7 +110,8 @@ double predict_with(const Model& model, Get&& get, const RowName& row_name, Fiel
   }
   // Finite inputs can still overflow (a value near 1e308 times a coefficient): never
   // hand on an inf or NaN as if it were a prediction.
-  if (!std::isfinite(y)) throw common::DataError(row_name() + ": the prediction is not a finite number");
+  if (!std::isfinite(y))
+    throw common::DataError(row_name() + ": the prediction is not a finite number");
   return y;
 }
 

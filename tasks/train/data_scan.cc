@@ -226,7 +226,8 @@ class Pass {
   // for values that fall below the smallest double, negligible beside the new ones.
   void cover(std::size_t k, double m) {
     constexpr double kLimit = 0x1p400;  // |u| < 2^401: u * u summed over 2^200 rows is finite
-    if (m < kLimit * scan_.unit[k]) [[likely]] return;
+    if (m < kLimit * scan_.unit[k]) [[likely]]
+      return;
     double unit = std::ldexp(1.0, std::ilogb(m) - std::ilogb(kLimit) + 1);
     double f = scan_.unit[k] / unit;
     const std::size_t q = scan_.numeric_columns.size();

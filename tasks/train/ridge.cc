@@ -55,8 +55,8 @@ RidgeFit fit_ridge(const DataScan& scan, double alpha) {
   };
 
   RidgeFit fit;
-  std::vector<double> scale(q, 1.0);   // in units of scan.unit
-  std::vector<char> constant(q, 0);    // no spread: scale 1 whatever the unit
+  std::vector<double> scale(q, 1.0);  // in units of scan.unit
+  std::vector<char> constant(q, 0);   // no spread: scale 1 whatever the unit
   for (std::size_t k = 0; k < q; ++k) {
     double variance = std::max(comoment(k, k), 0.0) / n;
     double sd = std::sqrt(variance);

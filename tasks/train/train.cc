@@ -48,8 +48,9 @@ namespace {
 // figures overflow (values near 1e308 with a large weight) stops here, naming the column.
 void check_finite(const RidgeFit& fit, const TrainOptions& options) {
   auto fail = [&](const std::string& column, const char* what) {
-    throw common::DataError(options.input.string() + ": column \"" + column + "\": the fitted " +
-                            what + " is not a finite number (values too large for a double; rescale the column)");
+    throw common::DataError(
+        options.input.string() + ": column \"" + column + "\": the fitted " + what +
+        " is not a finite number (values too large for a double; rescale the column)");
   };
   for (const Feature& f : fit.features) {
     if (!std::isfinite(f.mean) || !std::isfinite(f.scale)) fail(f.name, "mean or scale");
@@ -58,7 +59,8 @@ void check_finite(const RidgeFit& fit, const TrainOptions& options) {
       if (!std::isfinite(w)) fail(f.name, "coefficient");
     }
   }
-  if (!std::isfinite(fit.target_mean) || !std::isfinite(fit.intercept)) fail(options.target, "intercept");
+  if (!std::isfinite(fit.target_mean) || !std::isfinite(fit.intercept))
+    fail(options.target, "intercept");
 }
 
 // The evaluation pass: predictions for every row with the fitted model.

@@ -33,13 +33,14 @@ TEST_CASE("clean writes commas whatever the input's delimiter, so train and pred
           "[clean][train][predict][seams]") {
   TempDir dir;
   write_text(dir / "raw.tsv", "x\ty\tname\n1\t2\ta,b\n2\t4\tc\n3\t6.50\td\n4\t8\ta,b\n5\t10\tc\n");
-  auto cleaned = run(dir, "clean", {"--input", "raw.tsv", "--output", "clean.csv", "--delimiter", "\\t"});
+  auto cleaned =
+      run(dir, "clean", {"--input", "raw.tsv", "--output", "clean.csv", "--delimiter", "\\t"});
   REQUIRE(cleaned.exit_code == 0);
   CHECK(read_text(dir / "clean.csv") ==
         "x,y,name\n1,2,\"a,b\"\n2,4,c\n3,6.5,d\n4,8,\"a,b\"\n5,10,c\n");
-  auto trained = run(dir, "train",
-                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
-                      "--test-fraction", "0"});
+  auto trained = run(
+      dir, "train",
+      {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y", "--test-fraction", "0"});
   INFO(trained.err);
   REQUIRE(trained.exit_code == 0);
   auto predicted =
@@ -55,8 +56,9 @@ TEST_CASE("predict reads its input with --delimiter and gives the same predictio
   train_line(dir);
   write_text(dir / "comma.csv", "y,x\n0,1.5\n0,7\n");
   write_text(dir / "semicolon.csv", "y;x\n0;1.5\n0;7\n");
-  REQUIRE(run(dir, "predict", {"--model", "trained.pkl", "--input", "comma.csv", "--output", "a.csv"})
-              .exit_code == 0);
+  REQUIRE(
+      run(dir, "predict", {"--model", "trained.pkl", "--input", "comma.csv", "--output", "a.csv"})
+          .exit_code == 0);
   auto r = run(dir, "predict",
                {"--model", "trained.pkl", "--input", "semicolon.csv", "--output", "b.csv",
                 "--delimiter", ";"});
@@ -81,7 +83,8 @@ TEST_CASE("clean writes a lone empty value as \"\" so that it reads back as a ro
   auto again =
       run(dir, "clean", {"--input", "clean.csv", "--output", "again.csv", "--null-token", "X"});
   REQUIRE(again.exit_code == 0);
-  CHECK(again.err == "clean: kept 2 of 2 rows (0 dropped for nulls or non-finite numbers) into again.csv\n");
+  CHECK(again.err ==
+        "clean: kept 2 of 2 rows (0 dropped for nulls or non-finite numbers) into again.csv\n");
   CHECK(read_text(dir / "again.csv") == read_text(dir / "clean.csv"));
 }
 
@@ -89,7 +92,8 @@ TEST_CASE("predict refuses an input with two columns of one name, naming it", "[
   TempDir dir;
   train_line(dir);
   write_text(dir / "rows.csv", "id,x,x\n1,2,3\n");
-  auto r = run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  auto r =
+      run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
   CHECK(r.exit_code == 65);
   CHECK(r.err == "predict: rows.csv:1: duplicate column name \"x\" (columns 2 and 3)\n");
   CHECK_FALSE(fs::exists(dir / "p.csv"));
@@ -101,7 +105,8 @@ TEST_CASE("predict stops at a prediction that is not a finite number, naming its
   train_line(dir);
   write_text(dir / "p.csv", "previous\n");
   write_text(dir / "rows.csv", "x\n3\n1.7e308\n");
-  auto r = run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  auto r =
+      run(dir, "predict", {"--model", "trained.pkl", "--input", "rows.csv", "--output", "p.csv"});
   CHECK(r.exit_code == 65);
   CHECK(r.err == "predict: rows.csv:3: the prediction is not a finite number\n");
   CHECK(read_text(dir / "p.csv") == "previous\n");  // the earlier output is intact
@@ -157,7 +162,8 @@ TEST_CASE("a model document with a key twice in one object is refused, naming th
   model.insert(at, "\"intercept\": 1000,\n  ");
   write_text(dir / "twice.pkl", model);
   write_text(dir / "rows.csv", "x\n3\n");
-  auto r = run(dir, "predict", {"--model", "twice.pkl", "--input", "rows.csv", "--output", "p.csv"});
+  auto r =
+      run(dir, "predict", {"--model", "twice.pkl", "--input", "rows.csv", "--output", "p.csv"});
   CHECK(r.exit_code == 65);
   CHECK(r.err.rfind("predict: twice.pkl:", 0) == 0);
   CHECK(r.err.find(": duplicate key \"intercept\"\n") != std::string::npos);
@@ -170,9 +176,9 @@ TEST_CASE("features near 1e308 give a model of finite numbers that predict reads
   // Their mean and variance overflow when summed plainly.
   write_text(dir / "clean.csv",
              "x,z,y\n1.7e308,1,3\n-1.6e308,2,1\n1.5e308,3,4\n-1.7e308,4,2\n1e308,5,6\n");
-  auto trained = run(dir, "train",
-                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
-                      "--test-fraction", "0"});
+  auto trained = run(
+      dir, "train",
+      {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y", "--test-fraction", "0"});
   INFO(trained.err);
   REQUIRE(trained.exit_code == 0);
   std::string model = read_text(dir / "trained.pkl");
@@ -190,9 +196,9 @@ TEST_CASE("features near 1e308 give a model of finite numbers that predict reads
 TEST_CASE("targets near 1e200 give a finite RMSE", "[train][seams]") {
   TempDir dir;
   write_text(dir / "clean.csv", "x,y\n1,1e200\n2,3e200\n3,2e200\n4,5e200\n5,4e200\n6,7e200\n");
-  auto trained = run(dir, "train",
-                     {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y",
-                      "--test-fraction", "0"});
+  auto trained = run(
+      dir, "train",
+      {"--input", "clean.csv", "--output", "trained.pkl", "--target", "y", "--test-fraction", "0"});
   INFO(trained.err);
   REQUIRE(trained.exit_code == 0);
   std::string model = read_text(dir / "trained.pkl");

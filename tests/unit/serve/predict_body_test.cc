@@ -81,8 +81,10 @@ TEST_CASE("a JSON body with two equal keys in one row is refused, naming the key
           "[serve][body]") {
   CHECK_THROWS_WITH(predict(BodyFormat::kJson, R"({"x": 1, "color": "a", "x": 2})"),
                     "body:1:26: duplicate key \"x\"");
-  CHECK_THROWS_WITH(predict(BodyFormat::kJson, "[{\"x\": 1, \"color\": \"a\"},\n {\"color\": \"b\", \"color\": \"a\", \"x\": 1}]"),
-                    "body:2:23: duplicate key \"color\"");
+  CHECK_THROWS_WITH(
+      predict(BodyFormat::kJson,
+              "[{\"x\": 1, \"color\": \"a\"},\n {\"color\": \"b\", \"color\": \"a\", \"x\": 1}]"),
+      "body:2:23: duplicate key \"color\"");
   // The same key in two rows is fine.
   CHECK(predict(BodyFormat::kJson, R"([{"x": 2, "color": "a"}, {"x": 2, "color": "a"}])") ==
         std::vector<double>{15, 15});
