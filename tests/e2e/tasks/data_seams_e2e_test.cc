@@ -48,6 +48,11 @@ TEST_CASE("clean writes commas whatever the input's delimiter, so train and pred
   INFO(predicted.err);
   REQUIRE(predicted.exit_code == 0);
   CHECK(test_util::read_lines(dir / "p.csv").size() == 6);
+  auto reported = run(dir, "report",
+                      {"--input", "trained.pkl", "--input", "clean.csv", "--output", "report.md"});
+  INFO(reported.err);
+  CHECK(reported.exit_code == 0);
+  CHECK(fs::exists(dir / "report.md"));
 }
 
 TEST_CASE("predict reads its input with --delimiter and gives the same predictions",
