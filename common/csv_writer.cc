@@ -2,15 +2,16 @@
 
 namespace common {
 
-bool needs_quotes(std::string_view field, char delimiter) {
+bool needs_quotes(std::string_view field, char delimiter, bool only_field) {
+  if (only_field && field.empty()) return true;
   for (char c : field) {
     if (c == delimiter || c == '"' || c == '\n' || c == '\r') return true;
   }
   return false;
 }
 
-void append_csv_field(std::string& out, std::string_view field, char delimiter) {
-  if (!needs_quotes(field, delimiter)) {
+void append_csv_field(std::string& out, std::string_view field, char delimiter, bool only_field) {
+  if (!needs_quotes(field, delimiter, only_field)) {
     out.append(field);
     return;
   }
@@ -26,10 +27,8 @@ void CsvWriter::write_record(const std::vector<std::string_view>& fields) {
   line_.clear();
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line_.push_back(delimiter_);
-    append_csv_field(line_, fields[i], delimiter_);
+    append_csv_field(line_, fields[i], delimiter_, fields.size() == 1);
   }
-  // A lone empty field written bare would be a blank line, which readers skip.
-  if (fields.size() == 1 && fields[0].empty()) line_ = "\"\"";
   line_.push_back('\n');
   file_.write(line_);
 }

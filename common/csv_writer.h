@@ -8,15 +8,19 @@
 
 namespace common {
 
-// Whether `field` must be quoted: it holds the delimiter, a quote, CR or LF.
-bool needs_quotes(std::string_view field, char delimiter);
+// The one quoting rule of every CSV the project writes. A field must be quoted when it
+// holds the delimiter, a quote, CR or LF, or when it is empty and the only field of its
+// record (`only_field`): written bare, that record would be a blank line, which readers
+// skip, so the row would be lost.
+bool needs_quotes(std::string_view field, char delimiter, bool only_field = false);
 
 // Appends `field` to `out`, quoted only when needs_quotes() (quotes doubled), so a plain
 // field is written as is.
-void append_csv_field(std::string& out, std::string_view field, char delimiter);
+void append_csv_field(std::string& out, std::string_view field, char delimiter,
+                      bool only_field = false);
 
-// Writes CSV records to an AtomicFile with minimal quoting and "\n" line ends. A record
-// of one empty field is written as "" so that it is not read back as a blank line.
+// Writes CSV records to an AtomicFile with the quoting of needs_quotes() and "\n" line
+// ends (a record of one empty field is written as "").
 class CsvWriter {
  public:
   CsvWriter(AtomicFile& file, char delimiter = ',') : file_(file), delimiter_(delimiter) {}

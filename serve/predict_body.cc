@@ -12,6 +12,7 @@
 #include "common/csv_reader.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "tasks/model/json_keys.h"
 #include "tasks/model/predict.h"
 #include "tasks/model/predict_csv.h"
 
@@ -62,6 +63,7 @@ std::string row_name(std::size_t index) { return "row " + std::to_string(index);
 
 std::vector<double> predict_json_body(const tasks::Model& model, std::string_view body) {
   json::value document = common::parse_json(body, "body");
+  tasks::refuse_duplicate_keys(body, "body");  // {"x": 1, "x": 2} is ambiguous
   std::vector<double> predictions;
   if (document.is_object()) {
     predictions.push_back(tasks::predict_json(model, document.get_object(), row_name(0)));

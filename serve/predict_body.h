@@ -23,6 +23,8 @@ std::optional<BodyFormat> body_format(std::string_view content_type);
 // same to the last bit). Throws common::DataError naming the place:
 //   "empty body: expected ..."                                   (no bytes but whitespace)
 //   "body:LINE:COL: invalid JSON: ..."                           (malformed JSON)
+//   "body:LINE:COL: duplicate key \"x\""                          (two equal keys in a row)
+//   "body:1: duplicate column name \"x\" (columns 1 and 3)"       (CSV)
 //   "body: expected a JSON object or an array of objects, got a number"
 //   "row 2: expected a JSON object, got a string"                (rows count from 0)
 //   "row 2: missing field \"median_income\"" and the other predict_row messages

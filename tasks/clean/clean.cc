@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "common/atomic_file.h"
+#include "common/csv_columns.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
 #include "common/number.h"
@@ -88,14 +89,8 @@ Header read_header(common::CsvReader& reader, const CleanOptions& options) {
       throw common::DataError(name + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) +
                               " has an empty name");
     }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (header.names[j] == header.names[i]) {
-        throw common::DataError(name + ":" + std::to_string(line) + ": duplicate column name \"" +
-                                header.names[i] + "\" (columns " + std::to_string(j + 1) + " and " +
-                                std::to_string(i + 1) + ")");
-      }
-    }
   }
+  common::check_unique_columns(header.names, name, line);
   if (header.names.size() == 1) {
     for (char other : {',', ';', '\t', '|'}) {
       if (other != options.delimiter && header.names[0].find(other) != std::string::npos) {
@@ -192,6 +187,10 @@ FieldKind classify_number(std::string_view text, std::string* out) {
 
 namespace {
 
+// clean.csv is the analysis-ready form that train, predict and report read: RFC 4180 with
+// commas, whatever delimiter the input used.
+constexpr char kOutputDelimiter = ',';
+
 // One output row, built with raw pointers (clean's hot path): room for the longest
 // possible row is made once per record, then fields are copied without size checks.
 // Fields must come from a CsvReader, which guarantees readable bytes past each one, so a
@@ -216,14 +215,14 @@ class RowBuilder {
     }
     end_ += field.size();
   }
-  // A field as CSV, quoted when it holds the delimiter, a quote or a line end.
-  void put_csv(std::string_view field, char delimiter) {
-    if (!common::needs_quotes(field, delimiter)) {
+  // A field as CSV, quoted by the common rule (common::needs_quotes).
+  void put_csv(std::string_view field, char delimiter, bool only_field) {
+    if (!common::needs_quotes(field, delimiter, only_field)) {
       put(field);
       return;
     }
     quoted_.clear();
-    common::append_csv_field(quoted_, field, delimiter);
+    common::append_csv_field(quoted_, field, delimiter, only_field);
     copy(quoted_);
   }
   void put_number(double value) { copy(common::format_number(value)); }
@@ -273,8 +272,8 @@ class WritePass {
 
     std::string line;
     for (std::size_t c = 0; c < width; ++c) {
-      if (c > 0) line.push_back(options_.delimiter);
-      common::append_csv_field(line, header.names[c], options_.delimiter);
+      if (c > 0) line.push_back(kOutputDelimiter);
+      common::append_csv_field(line, header.names[c], kOutputDelimiter, width == 1);
     }
     line.push_back('\n');
     out.write(line);
@@ -295,8 +294,12 @@ class WritePass {
         infer_only(fields, numeric);
         continue;
       }
+      // The type rule of common/csv_columns.h, inlined for speed: a null or a non-finite
+      // number in any column drops the record, and only a kept record's text can make a
+      // column categorical.
       bool keep = true;
-      const char delimiter = options_.delimiter;
+      bool text_in_numeric = false;
+      const char delimiter = kOutputDelimiter;
       row.start(static_cast<std::size_t>(fields.back().data() + fields.back().size() -
                                          fields.front().data()),
                 width);
@@ -309,7 +312,12 @@ class WritePass {
         }
         row.put(delimiter);  // the row's first one is dropped below
         if (!numeric[c]) {
-          row.put_csv(f, delimiter);
+          if (common::value_kind(f, nulls) == common::ValueKind::kNonFiniteNumber) [[unlikely]] {
+            ++columns_[c].non_finite;
+            keep = false;
+            continue;
+          }
+          row.put_csv(f, delimiter, width == 1);
           continue;
         }
         FieldKind kind = copy_number(f, row);
@@ -317,16 +325,17 @@ class WritePass {
           ++columns_[c].non_finite;
           keep = false;
         } else if (kind == FieldKind::kText) [[unlikely]] {
-          numeric[c] = false;  // only a speculative pass can meet this
-          writing = false;
+          text_in_numeric = true;  // decides a type only if the record is kept
         }
-      }
-      if (!writing) {
-        infer_only(fields, numeric);
-        continue;
       }
       if (!keep) {
         ++rows_dropped_;
+        continue;
+      }
+      if (text_in_numeric) {
+        // Only a speculative pass can meet this: the types written so far are wrong.
+        writing = false;
+        infer_only(fields, numeric);
         continue;
       }
       for (std::size_t c = 0; c < width; ++c) {
@@ -375,10 +384,7 @@ class WritePass {
   }
 
   void infer_only(const std::vector<std::string_view>& fields, std::vector<char>& numeric) {
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (!numeric[c] || options_.nulls.contains(fields[c])) continue;
-      if (classify_number(fields[c], nullptr) == FieldKind::kText) numeric[c] = false;
-    }
+    common::infer_column_types(fields, options_.nulls, numeric);
   }
 
   const CleanOptions& options_;
@@ -396,8 +402,8 @@ class WritePass {
   std::uint64_t rows_dropped_ = 0;
 };
 
-// Column types as the first `rows` records show them: a column with a non-number there is
-// certainly categorical; the others are guessed numeric.
+// Column types as the first `rows` records show them: a column with text in a kept record
+// there is certainly categorical; the others are guessed numeric.
 std::vector<char> guess_types(const CleanOptions& options, std::uint64_t rows) {
   common::CsvReader reader(options.input, csv_options(options), options.input.string());
   Header header = read_header(reader, options);
@@ -405,12 +411,7 @@ std::vector<char> guess_types(const CleanOptions& options, std::uint64_t rows) {
   for (std::uint64_t i = 0; i < rows && reader.next(); ++i) {
     const auto& fields = reader.fields();
     if (fields.size() != numeric.size()) continue;  // reported by the full pass
-    for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (numeric[c] && !options.nulls.contains(fields[c]) &&
-          classify_number(fields[c], nullptr) == FieldKind::kText) {
-        numeric[c] = false;
-      }
-    }
+    common::infer_column_types(fields, options.nulls, numeric);
   }
   return numeric;
 }

@@ -15,7 +15,7 @@ enum class BadRowPolicy { kError, kSkip };
 struct CleanOptions {
   std::filesystem::path input;          // raw CSV (header required)
   std::filesystem::path output;         // cleaned CSV, written atomically
-  char delimiter = ',';                 // field separator of the input (and the output)
+  char delimiter = ',';                 // field separator of the input (the output uses ',')
   common::NullTokens nulls;             // tokens that mean "no value"
   BadRowPolicy on_bad_row = BadRowPolicy::kError;  // a record with the wrong field count
   std::filesystem::path schema;         // approved schema to check against; empty: none
@@ -46,8 +46,9 @@ struct CleanResult {
   bool schema_written = false;
 };
 
-// Two streaming passes over the input: the first infers each column's type (numeric when
-// every non-null value is a number) and checks the schema, the second writes the kept rows
+// Streaming passes over the input that infer each column's type by the rule of
+// common/csv_columns.h (over the kept rows only, the rule train applies to clean.csv),
+// check the schema, and write the kept rows
 // with numbers in shortest round-trip form. Memory does not grow with the row count.
 // Throws common::DataError (65) for malformed input, schema drift (with a diff and the
 // approving command), a missing or non-numeric target, or no rows left; the output is

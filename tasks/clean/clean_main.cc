@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include "common/csv_columns.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "common/task_run.h"
@@ -9,14 +10,6 @@ namespace po = boost::program_options;
 namespace json = boost::json;
 
 namespace {
-
-char parse_delimiter(const std::string& text) {
-  if (text == "\\t" || text == "tab") return '\t';
-  if (text.size() != 1 || text[0] == '"' || text[0] == '\n' || text[0] == '\r') {
-    throw common::UsageError("invalid --delimiter '" + text + "': expected one character (or \\t)");
-  }
-  return text[0];
-}
 
 common::TaskReport report_of(const tasks::CleanOptions& options, const tasks::CleanResult& r,
                              double elapsed_s) {
@@ -90,7 +83,7 @@ int main(int argc, char** argv) {
       info, argc, argv,
       [](po::options_description& options) {
         options.add_options()("delimiter", po::value<std::string>()->default_value(","),
-                              "field delimiter (one character, or \\t)")(
+                              "field delimiter of the input (one character, or \\t); clean.csv always uses commas")(
             "null-token", po::value<std::vector<std::string>>()->composing(),
             "a token meaning \"no value\" (repeatable; replaces the defaults)")(
             "on-bad-row", po::value<std::string>()->default_value("error"),
@@ -107,7 +100,7 @@ int main(int argc, char** argv) {
         tasks::CleanOptions options;
         options.input = common_options.inputs[0];
         options.output = common_options.output;
-        options.delimiter = parse_delimiter(values["delimiter"].as<std::string>());
+        options.delimiter = common::parse_delimiter(values["delimiter"].as<std::string>());
         if (values.count("null-token")) {
           options.nulls = common::NullTokens(values["null-token"].as<std::vector<std::string>>());
         }

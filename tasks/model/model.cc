@@ -2,9 +2,12 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <unordered_set>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "tasks/model/json_keys.h"
 
 namespace json = boost::json;
 
@@ -269,13 +272,12 @@ Model model_from_json(const json::value& document, const std::string& name) {
   }
   model.target = r.string_at(doc, "target", "");
   const json::array& features = r.array(r.field(doc, "features", ""), "features");
+  std::unordered_set<std::string> names;  // hashed: a wide model loads in linear time
   for (std::size_t i = 0; i < features.size(); ++i) {
     model.features.push_back(read_feature(r, features[i], "features[" + std::to_string(i) + "]"));
-    for (std::size_t j = 0; j < i; ++j) {
-      if (model.features[j].name == model.features[i].name) {
-        r.fail("features[" + std::to_string(i) + "]",
-               "duplicate feature \"" + model.features[i].name + "\"");
-      }
+    if (!names.insert(model.features[i].name).second) {
+      r.fail("features[" + std::to_string(i) + "]",
+             "duplicate feature \"" + model.features[i].name + "\"");
     }
     if (model.features[i].name == model.target) {
       r.fail("features[" + std::to_string(i) + "]",
@@ -308,8 +310,14 @@ Model model_from_json(const json::value& document, const std::string& name) {
   return model;
 }
 
+Model model_from_text(std::string_view text, const std::string& name) {
+  json::value document = common::parse_json(text, name);
+  refuse_duplicate_keys(text, name);
+  return model_from_json(document, name);
+}
+
 Model load_model(const std::filesystem::path& path) {
-  return model_from_json(common::read_json_file(path), path.string());
+  return model_from_text(common::read_file(path), path.string());
 }
 
 }  // namespace tasks

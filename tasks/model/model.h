@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tasks {
@@ -98,7 +99,13 @@ std::string model_document(const Model& model);
 // mistyped field, an unknown kind, or a format version newer than kModelVersion.
 Model model_from_json(const boost::json::value& document, const std::string& name);
 
-// Reads and parses `path`. Throws InputMissingError (66), IoError (74) or DataError (65).
+// Parses a model document's text: common::parse_json, then a key that repeats within one
+// object is refused ("<name>:LINE:COL: duplicate key \"x\"", see json_keys.h), then
+// model_from_json.
+Model model_from_text(std::string_view text, const std::string& name);
+
+// Reads and parses `path` (model_from_text). Throws InputMissingError (66), IoError (74) or
+// DataError (65).
 Model load_model(const std::filesystem::path& path);
 
 }  // namespace tasks

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <unordered_map>
 
 #include "common/error.h"
 #include "common/number.h"
@@ -85,6 +86,15 @@ double category_weight(const FieldValue& v, const Feature& f, const RowName& row
   missing(row_name, noun, f);
 }
 
+// (x - mean) / scale; for values near 1e308, where x - mean overflows although the
+// standardized value is finite, x / scale - mean / scale.
+double standardized(double x, const Feature& f) {
+  double d = x - f.mean;
+  if (std::isfinite(d)) [[likely]]
+    return d / f.scale;
+  return x / f.scale - f.mean / f.scale;
+}
+
 // The one implementation behind every entry point; `get(i)` gives feature i's value.
 template <typename Get>
 double predict_with(const Model& model, Get&& get, const RowName& row_name, FieldNoun noun) {
@@ -93,11 +103,15 @@ double predict_with(const Model& model, Get&& get, const RowName& row_name, Fiel
     const Feature& f = model.features[i];
     FieldValue v = get(i);
     if (f.type == FeatureType::kNumeric) {
-      y += f.coefficient * ((numeric_value(v, f, row_name, noun) - f.mean) / f.scale);
+      y += f.coefficient * standardized(numeric_value(v, f, row_name, noun), f);
     } else {
       y += category_weight(v, f, row_name, noun);
     }
   }
+  // Finite inputs can still overflow (a value near 1e308 times a coefficient): never
+  // hand on an inf or NaN as if it were a prediction.
+  if (!std::isfinite(y))
+    throw common::DataError(row_name() + ": the prediction is not a finite number");
   return y;
 }
 
@@ -111,16 +125,19 @@ double predict_row(const Model& model, const RowAccessor& row, std::string_view 
 std::vector<std::size_t> bind_columns(const Model& model,
                                       const std::vector<std::string_view>& header,
                                       const std::string& name) {
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) index.emplace(header[i], i);  // first wins
   std::vector<std::size_t> columns;
   for (const Feature& f : model.features) {
-    auto it = std::find(header.begin(), header.end(), f.name);
-    if (it == header.end()) {
+    auto it = index.find(f.name);
+    if (it == index.end()) {
       std::string listed;
       for (std::string_view h : header) listed += (listed.empty() ? "" : ", ") + std::string(h);
       throw common::DataError(name + ": missing column \"" + f.name +
                               "\" needed by the model; columns: " + listed);
     }
-    columns.push_back(static_cast<std::size_t>(it - header.begin()));
+    columns.push_back(it->second);
   }
   return columns;
 }

@@ -37,7 +37,8 @@ using RowAccessor = std::function<FieldValue(std::size_t index)>;
 // (an unseen category adds nothing). Throws DataError "<row_name>: <noun> \"<feature>\":
 // <problem>", e.g. `rows.csv:7: column "median_income": expected a number, got "abc"`, for
 // a missing or null value, text that is not a finite number for a numeric feature, or a
-// number for a categorical feature.
+// number for a categorical feature; and "<row_name>: the prediction is not a finite number"
+// when the sum overflows.
 double predict_row(const Model& model, const RowAccessor& row, std::string_view row_name,
                    FieldNoun noun = FieldNoun::kColumn);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/atomic_file.h"
+#include "common/csv_columns.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "tasks/model/predict.h"
@@ -16,12 +17,14 @@ PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
   if (!reader.next()) throw common::DataError(name + ": empty file: expected a header row");
   std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
   std::vector<std::string_view> header_views(header.begin(), header.end());
+  // Two columns of one name are ambiguous: refused, whether the model uses them or not.
+  common::ColumnIndex index = common::index_columns(header_views, name, reader.line());
   std::vector<std::size_t> columns = bind_columns(model, header_views, name);
-  auto target = std::find(header.begin(), header.end(), model.target);
+  auto target = index.find(model.target);
 
   PredictCsvResult result;
-  result.has_target = target != header.end();
-  std::size_t target_column = static_cast<std::size_t>(target - header.begin());
+  result.has_target = target != index.end();
+  std::size_t target_column = result.has_target ? target->second : 0;
   while (reader.next()) {
     const std::vector<std::string_view>& fields = reader.fields();
     if (fields.size() != header.size()) {
@@ -41,8 +44,10 @@ PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
 }
 
 PredictCsvResult predict_csv_file(const Model& model, const std::filesystem::path& input,
-                                  const std::filesystem::path& output) {
-  common::CsvReader reader(input);
+                                  const std::filesystem::path& output, char delimiter) {
+  common::CsvOptions options;
+  options.delimiter = delimiter;
+  common::CsvReader reader(input, options);
   common::AtomicFile file(output);
   std::string line = "prediction\n";
   file.write(line);

@@ -28,7 +28,8 @@ PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
 // predict_csv from `input` into `output`: a CSV with the header "prediction" and one
 // shortest round-trip number per input record, written atomically (a failure leaves an
 // existing `output` untouched).
+// `delimiter` separates the input's fields; the output is always comma-separated.
 PredictCsvResult predict_csv_file(const Model& model, const std::filesystem::path& input,
-                                  const std::filesystem::path& output);
+                                  const std::filesystem::path& output, char delimiter = ',');
 
 }  // namespace tasks

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <optional>
 
+#include "common/csv_columns.h"
 #include "common/csv_reader.h"
 #include "common/error.h"
 #include "common/number.h"
@@ -36,23 +37,15 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   if (!reader.next())
     throw common::DataError(reader.name() + ": empty file: expected a header row");
   std::vector<std::string> columns(reader.fields().begin(), reader.fields().end());
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (columns[i] == columns[j]) {
-        throw common::DataError(at(reader) + ": duplicate column name \"" + columns[i] +
-                                "\" (columns " + std::to_string(j + 1) + " and " +
-                                std::to_string(i + 1) + ")");
-      }
-    }
-  }
-  auto it = std::find(columns.begin(), columns.end(), target);
-  if (it == columns.end()) {
+  common::ColumnIndex index = common::index_columns(columns, reader.name(), reader.line());
+  auto it = index.find(target);
+  if (it == index.end()) {
     std::string listed;
     for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + c;
     throw common::DataError(reader.name() + ": no column \"" + target +
                             "\" (--target); columns: " + listed);
   }
-  target_index = static_cast<std::size_t>(it - columns.begin());
+  target_index = it->second;
   return columns;
 }
 
@@ -100,6 +93,11 @@ class Pass {
         infer_types(reader, fields);
         set_up();
       }
+      for (std::size_t c : layout_.categorical) {
+        if (common::value_kind(fields[c], nulls_) == common::ValueKind::kNonFiniteNumber) {
+          not_finite(reader, c, fields[c]);
+        }
+      }
       std::uint64_t row = static_cast<std::uint64_t>(scan_.rows++);
       bool test = is_test_row(seed_, row, test_fraction_);
       if (!read_numbers(reader, fields)) types_changed_ = true;
@@ -134,6 +132,7 @@ class Pass {
     scan_.rows = scan_.rows_train = scan_.rows_test = 0;
     scan_.numeric_columns.clear();
     scan_.shift.clear();
+    scan_.unit.clear();
     scan_.sums.clear();
     scan_.cross.clear();
     scan_.categorical_columns.clear();
@@ -146,15 +145,26 @@ class Pass {
     if (!scan_.types.empty()) set_up();
   }
 
-  // The first data row decides each column's starting type.
+  // The first data row decides each column's starting type, by clean's rule
+  // (common/csv_columns.h): text makes a column categorical; a non-finite number is
+  // refused (clean drops its row), so train on clean.csv types every column as clean did.
   void infer_types(const common::CsvReader& reader, const std::vector<std::string_view>& fields) {
     scan_.types.assign(fields.size(), FeatureType::kNumeric);
     for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (!finite_number(fields[c])) {
+      common::ValueKind kind = common::value_kind(fields[c], nulls_);
+      if (kind == common::ValueKind::kNonFiniteNumber) not_finite(reader, c, fields[c]);
+      if (kind != common::ValueKind::kFiniteNumber) {
         if (c == scan_.target) target_not_numeric(reader, fields[c]);
         scan_.types[c] = FeatureType::kCategorical;
       }
     }
+  }
+
+  [[noreturn]] void not_finite(const common::CsvReader& reader, std::size_t column,
+                               std::string_view value) const {
+    throw common::DataError(at(reader) + ": column \"" + scan_.columns[column] +
+                            "\": non-finite number \"" + std::string(value) +
+                            "\" (train expects cleaned data; run clean first)");
   }
 
   [[noreturn]] void target_not_numeric(const common::CsvReader& reader,
@@ -188,22 +198,48 @@ class Pass {
     const std::size_t q = scan_.numeric_columns.size();
     if (scan_.shift.empty()) {
       scan_.shift.resize(q);
-      for (std::size_t k = 0; k < q; ++k)
+      scan_.unit.assign(q, 1.0);
+      for (std::size_t k = 0; k < q; ++k) {
         scan_.shift[k] = finite_number(fields[scan_.numeric_columns[k]]).value_or(0);
+        cover(k, std::fabs(scan_.shift[k]));
+      }
     }
     for (std::size_t k = 0; k < q; ++k) {
       std::size_t c = scan_.numeric_columns[k];
       if (scan_.types[c] != FeatureType::kNumeric) continue;  // turned categorical in this pass
-      std::optional<double> x = finite_number(fields[c]);
+      std::optional<double> x = common::parse_number(fields[c]);
+      if (x && !std::isfinite(*x)) not_finite(reader, c, fields[c]);
       if (!x) {
         if (c == scan_.target) target_not_numeric(reader, fields[c]);
         scan_.types[c] = FeatureType::kCategorical;
         ok = false;
         continue;
       }
-      u_[k] = *x - scan_.shift[k];
+      cover(k, std::fabs(*x));
+      u_[k] = *x / scan_.unit[k] - scan_.shift[k] / scan_.unit[k];
     }
     return ok;
+  }
+
+  // Makes entry k's unit large enough for a value of magnitude `m` (m / unit < 2^400),
+  // rescaling what was summed so far. Units are powers of two, so rescaling is exact but
+  // for values that fall below the smallest double, negligible beside the new ones.
+  void cover(std::size_t k, double m) {
+    constexpr double kLimit = 0x1p400;  // |u| < 2^401: u * u summed over 2^200 rows is finite
+    if (m < kLimit * scan_.unit[k]) [[likely]]
+      return;
+    double unit = std::ldexp(1.0, std::ilogb(m) - std::ilogb(kLimit) + 1);
+    double f = scan_.unit[k] / unit;
+    const std::size_t q = scan_.numeric_columns.size();
+    scan_.sums[k] *= f;
+    for (std::size_t j = 0; j < q; ++j) {  // row k and column k: the diagonal gets f * f
+      scan_.cross[j * q + k] *= f;
+      scan_.cross[k * q + j] *= f;
+    }
+    for (std::vector<CategoryStats>& column : scan_.categories) {
+      for (CategoryStats& c : column) c.sums[k] *= f;
+    }
+    scan_.unit[k] = unit;
   }
 
   void add_training_row(const common::CsvReader& reader,

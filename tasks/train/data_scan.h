@@ -20,7 +20,7 @@ inline constexpr std::size_t kMaxDesignColumns = 2048;
 struct CategoryStats {
   std::string value;         // the category
   std::int64_t count = 0;    // training rows holding it
-  std::vector<double> sums;  // per numeric-block entry: sum of (x - shift) over those rows
+  std::vector<double> sums;  // per numeric-block entry: sum of u (see DataScan) over those rows
 };
 
 // The column layout of a cleaned CSV and the sufficient statistics of its training rows
@@ -37,10 +37,14 @@ struct DataScan {
   std::int64_t rows_test = 0;        // and test rows
   int passes = 0;                    // passes over the file so far
 
+  // Sums are of u = x / unit - shift / unit, where `unit` is a power of two (1 unless the
+  // column holds values of 2^400 or more), so that values near 1e308 neither overflow nor
+  // lose precision; for ordinary data u = x - shift exactly.
   std::vector<std::size_t> numeric_columns;  // column of each numeric-block entry (target last)
   std::vector<double> shift;                 // per entry: the first data row's value
-  std::vector<double> sums;                  // per entry: sum of (x - shift) over training rows
-  std::vector<double> cross;                 // q x q row-major: sum of (x - shift)(x - shift)'
+  std::vector<double> unit;                  // per entry: the power of two u is measured in
+  std::vector<double> sums;                  // per entry: sum of u over training rows
+  std::vector<double> cross;                 // q x q row-major: sum of u u'
 
   std::vector<std::size_t> categorical_columns;        // column of each categorical feature
   std::vector<std::vector<CategoryStats>> categories;  // per categorical feature, byte order

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "common/csv_columns.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "common/task_run.h"
@@ -29,12 +30,14 @@ common::TaskReport run(common::TaskContext& context) {
   std::string model_path = flags["model"].as<std::string>();
 
   tasks::Model model = tasks::load_model(model_path);
-  tasks::PredictCsvResult result = tasks::predict_csv_file(model, io.inputs[0], io.output);
+  char delimiter = common::parse_delimiter(flags["delimiter"].as<std::string>());
+  tasks::PredictCsvResult result =
+      tasks::predict_csv_file(model, io.inputs[0], io.output, delimiter);
 
   common::TaskReport report;
   report.inputs = {model_path, io.inputs[0]};
   report.outputs = {io.output};
-  report.params = json::object{{"model", model_path}};
+  report.params = json::object{{"model", model_path}, {"delimiter", std::string(1, delimiter)}};
   report.metrics = json::object{{"rows", result.rows}, {"scored_rows", result.errors.count()}};
   if (result.errors.count() > 0) {
     report.metrics["rmse"] = result.errors.rmse();
@@ -69,7 +72,9 @@ int main(int argc, char** argv) {
       info, argc, argv,
       [](po::options_description& options) {
         options.add_options()("model", po::value<std::string>(),
-                              "model document written by train (required)");
+                              "model document written by train (required)")(
+            "delimiter", po::value<std::string>()->default_value(","),
+            "field delimiter of the input (one character, or \\t); the output uses commas");
       },
       run);
 }

@@ -55,13 +55,17 @@ RidgeFit fit_ridge(const DataScan& scan, double alpha) {
   };
 
   RidgeFit fit;
-  std::vector<double> scale(q, 1.0);
+  std::vector<double> scale(q, 1.0);  // in units of scan.unit
+  std::vector<char> constant(q, 0);   // no spread: scale 1 whatever the unit
   for (std::size_t k = 0; k < q; ++k) {
     double variance = std::max(comoment(k, k), 0.0) / n;
     double sd = std::sqrt(variance);
+    constant[k] = !(sd > 0);
     scale[k] = sd > 0 ? sd : 1.0;
   }
-  fit.target_mean = scan.shift[t] + scan.sums[t] / n;
+  // Sums are in units of scan.unit (data_scan.h): standardized figures do not depend on
+  // it; means, scales and the target's weights are multiplied back.
+  fit.target_mean = scan.shift[t] + scan.unit[t] * (scan.sums[t] / n);
 
   // Design columns in file order.
   std::vector<DesignColumn> design;
@@ -74,8 +78,8 @@ RidgeFit fit_ridge(const DataScan& scan, double alpha) {
     f.type = scan.types[col];
     if (f.type == FeatureType::kNumeric) {
       std::size_t k = next_numeric++;
-      f.mean = scan.shift[k] + scan.sums[k] / n;
-      f.scale = scale[k];
+      f.mean = scan.shift[k] + scan.unit[k] * (scan.sums[k] / n);
+      f.scale = constant[k] ? 1.0 : scan.unit[k] * scale[k];
       design.push_back({false, k, 0, 0});
     } else {
       std::size_t a = next_categorical++;
@@ -133,14 +137,15 @@ RidgeFit fit_ridge(const DataScan& scan, double alpha) {
 
   // Standardized numeric columns have mean 0; a one-hot column's mean is its share.
   fit.intercept = fit.target_mean;
+  const double target_unit = scan.unit[t];  // the weights solve for y in these units
   std::size_t i = 0;
   for (Feature& f : fit.features) {
     if (f.type == FeatureType::kNumeric) {
-      f.coefficient = solution.weights(static_cast<Eigen::Index>(i++));
+      f.coefficient = target_unit * solution.weights(static_cast<Eigen::Index>(i++));
       continue;
     }
     for (std::size_t c = 0; c < f.categories.size(); ++c, ++i) {
-      double w = solution.weights(static_cast<Eigen::Index>(i));
+      double w = target_unit * solution.weights(static_cast<Eigen::Index>(i));
       f.category_coefficients.push_back(w);
       fit.intercept -= w * count(design[i]) / n;
     }

@@ -44,6 +44,25 @@ std::uint64_t parse_seed(const std::string& text) {
 
 namespace {
 
+// A model document holds numbers where numbers are expected, never null: a fit whose
+// figures overflow (values near 1e308 with a large weight) stops here, naming the column.
+void check_finite(const RidgeFit& fit, const TrainOptions& options) {
+  auto fail = [&](const std::string& column, const char* what) {
+    throw common::DataError(
+        options.input.string() + ": column \"" + column + "\": the fitted " + what +
+        " is not a finite number (values too large for a double; rescale the column)");
+  };
+  for (const Feature& f : fit.features) {
+    if (!std::isfinite(f.mean) || !std::isfinite(f.scale)) fail(f.name, "mean or scale");
+    if (!std::isfinite(f.coefficient)) fail(f.name, "coefficient");
+    for (double w : f.category_coefficients) {
+      if (!std::isfinite(w)) fail(f.name, "coefficient");
+    }
+  }
+  if (!std::isfinite(fit.target_mean) || !std::isfinite(fit.intercept))
+    fail(options.target, "intercept");
+}
+
 // The evaluation pass: predictions for every row with the fitted model.
 void evaluate(const std::filesystem::path& path, const DataScan& scan, Model& model) {
   common::CsvReader reader(path);
@@ -98,6 +117,7 @@ TrainResult train(const TrainOptions& options) {
         "); use a smaller --test-fraction or more data");
   }
   RidgeFit fit = fit_ridge(scan, h.alpha);
+  check_finite(fit, options);
 
   TrainResult result;
   Model& model = result.model;

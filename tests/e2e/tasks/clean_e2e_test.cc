@@ -95,12 +95,12 @@ TEST_CASE("clean checks the target column named by --target", "[clean]") {
   CHECK(text.err == "clean: raw.csv: target column \"b\" is not numeric\n");
 }
 
-TEST_CASE("clean honours --delimiter and --null-token", "[clean]") {
+TEST_CASE("clean honours --delimiter and --null-token, and writes commas", "[clean]") {
   TempDir dir;
   write_text(dir / "raw.csv", "a\tb\n1\t-\n2\t3.0\n");
   auto r = clean(dir, {"--input", "raw.csv", "--output", "c.csv", "--delimiter", "\\t", "--null-token", "-"});
   REQUIRE(r.exit_code == 0);
-  CHECK(read_text(dir / "c.csv") == "a\tb\n2\t3\n");
+  CHECK(read_text(dir / "c.csv") == "a,b\n2,3\n");
 }
 
 TEST_CASE("clean writes the log, metrics row and manifest entry", "[clean][provenance]") {

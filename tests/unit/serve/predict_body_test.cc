@@ -70,3 +70,22 @@ TEST_CASE("a prediction that overflows is refused with its row", "[serve][body]"
       predict(BodyFormat::kJson, R"([{"x": 1, "color": "a"}, {"x": 1e308, "color": "a"}])"),
       "row 1: the prediction is not a finite number");
 }
+
+TEST_CASE("a CSV body with two columns of one name is refused, naming the column",
+          "[serve][body]") {
+  CHECK_THROWS_WITH(predict(BodyFormat::kCsv, "x,color,x\n2,a,3\n"),
+                    "body:1: duplicate column name \"x\" (columns 1 and 3)");
+}
+
+TEST_CASE("a JSON body with two equal keys in one row is refused, naming the key",
+          "[serve][body]") {
+  CHECK_THROWS_WITH(predict(BodyFormat::kJson, R"({"x": 1, "color": "a", "x": 2})"),
+                    "body:1:26: duplicate key \"x\"");
+  CHECK_THROWS_WITH(
+      predict(BodyFormat::kJson,
+              "[{\"x\": 1, \"color\": \"a\"},\n {\"color\": \"b\", \"color\": \"a\", \"x\": 1}]"),
+      "body:2:23: duplicate key \"color\"");
+  // The same key in two rows is fine.
+  CHECK(predict(BodyFormat::kJson, R"([{"x": 2, "color": "a"}, {"x": 2, "color": "a"}])") ==
+        std::vector<double>{15, 15});
+}

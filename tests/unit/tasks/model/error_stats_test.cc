@@ -41,3 +41,19 @@ TEST_CASE("R2 keeps its precision for large targets", "[error_stats]") {
   // SST = 2, SSE = 1.
   REQUIRE(e.r2() == 0.5);
 }
+
+TEST_CASE("error figures of targets near 1e200 stay finite", "[error_stats]") {
+  // Squared errors of 1e200 overflow a double; the sums are kept in a power-of-two unit.
+  ErrorStats e;
+  e.add(1e200, 0);
+  e.add(-1e200, 0);
+  e.add(1e200, 3e200);
+  REQUIRE(e.rmse() == Approx(std::sqrt(6.0 / 3) * 1e200).epsilon(1e-12));
+  REQUIRE(e.mae() == Approx(4e200 / 3).epsilon(1e-12));
+  // SST about the mean 1e200 / 3: (4 + 16 + 4) / 9 * 1e400 = 24/9 e400; SSE = 6e400.
+  REQUIRE(e.r2() == Approx(1 - 6.0 / (24.0 / 9)).epsilon(1e-12));
+  ErrorStats huge;
+  huge.add(1e300, 5e299);
+  huge.add(-1e300, -5e299);
+  REQUIRE(huge.rmse() == Approx(5e299).epsilon(1e-12));
+}
