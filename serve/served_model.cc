@@ -44,7 +44,7 @@ std::shared_ptr<const ServedModel> load_served_model(const ModelSource& source) 
   std::string document = common::read_file(path);
   auto served = std::make_shared<ServedModel>();
   served->path = path.string();
-  served->model = tasks::model_from_json(common::parse_json(document, served->path), served->path);
+  served->model = tasks::model_from_text(document, served->path);
   served->sha256 = common::sha256_hex(document);
   served->metadata = model_metadata(served->model, served->sha256);
   return served;

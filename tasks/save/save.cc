@@ -310,8 +310,7 @@ std::string release_command(const SaveOptions& options) {
 
 SaveResult save_model(const SaveOptions& options, common::TaskContext& context) {
   std::string document = common::read_file(options.model);
-  Model candidate =
-      model_from_json(common::parse_json(document, options.model.string()), options.model.string());
+  Model candidate = model_from_text(document, options.model.string());
   LockedStore locked(options);
   DeployStore& store = locked.store;
 
