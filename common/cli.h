@@ -28,7 +28,7 @@ struct ProgramInfo {
   bool has_io = true;     // whether --input/--output exist
   // The program's own options that name files it reads ("model" for --model): with
   // --input, what --output may not be (Cli::parse refuses it, exit 64).
-  std::vector<std::string> input_options;
+  std::vector<std::string> input_options = {};
 };
 
 // Whether `a` and `b` name one file: the same path once made absolute and its symbolic

@@ -39,6 +39,7 @@ JsonlAppender::JsonlAppender(fs::path path) : path_(std::move(path)) {
 }
 
 void JsonlAppender::append(std::string_view record) {
+  std::lock_guard guard(mutex_);
   int fd = fd_.get();
   while (::flock(fd, LOCK_EX) != 0) {
     if (errno != EINTR) break;  // no lock (an odd filesystem): append anyway

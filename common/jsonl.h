@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,8 @@ namespace common {
 
 // The one writer of every JSON Lines file the project keeps (task logs, serve.log,
 // deploy/history.jsonl, the driver's log; docs/logs.md, "JSON Lines"). An append
-//  - holds an flock on the file, so writers in other processes queue;
+//  - holds an flock on the file, so writers in other processes queue (and a mutex, so
+//    this process's threads do: append() is thread-safe);
 //  - starts on a fresh line: when the file does not end in '\n' (a writer killed or
 //    stopped by a full disk in the middle of a record left a fragment), a '\n' goes first,
 //    so the fragment stays one bad line and the new record is whole on its own;
@@ -34,6 +36,7 @@ class JsonlAppender {
  private:
   std::filesystem::path path_;
   UniqueFd fd_;
+  std::mutex mutex_;  // the flock does not keep this process's threads apart
 };
 
 // Opens, appends one record, closes.

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "common/message.h"
 #include "common/atomic_file.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
@@ -89,8 +90,8 @@ Header read_header(common::CsvReader& reader, const CleanOptions& options) {
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (header.names[j] == header.names[i]) {
-        throw common::DataError(name + ":" + std::to_string(line) + ": duplicate column name \"" +
-                                header.names[i] + "\" (columns " + std::to_string(j + 1) + " and " +
+        throw common::DataError(name + ":" + std::to_string(line) + ": duplicate column name " +
+                                common::quote_for_message(header.names[i]) + " (columns " + std::to_string(j + 1) + " and " +
                                 std::to_string(i + 1) + ")");
       }
     }
@@ -138,15 +139,16 @@ void check_target(const Schema& schema, const std::string& target, const CleanOp
   for (const Schema::Column& c : schema.columns) {
     if (c.name != target) continue;
     if (c.type != ColumnType::kNumeric) {
-      throw common::DataError(options.input.string() + ": target column \"" + target +
-                              "\" is not numeric");
+      throw common::DataError(options.input.string() + ": target column " + common::quote_for_message(target) +
+                              " is not numeric");
     }
     return;
   }
   std::string names;
-  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + c.name;
-  throw common::DataError(options.input.string() + ": target column \"" + target +
-                          "\" not found; columns: " + names);
+  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + common::cut_for_message(c.name);
+  throw common::DataError(options.input.string() + ": target column " +
+                          common::quote_for_message(target) +
+                          " not found; columns: " + common::cut_for_message(names, 1000));
 }
 
 void check_schema(const Schema& found, const CleanOptions& options) {

@@ -7,6 +7,8 @@
 
 #include "common/csv_reader.h"
 #include "common/error.h"
+#include "common/message.h"
+#include "common/json_util.h"
 #include "common/number.h"
 #include "tasks/model/split.h"
 
@@ -39,8 +41,8 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   for (std::size_t i = 0; i < columns.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (columns[i] == columns[j]) {
-        throw common::DataError(at(reader) + ": duplicate column name \"" + columns[i] +
-                                "\" (columns " + std::to_string(j + 1) + " and " +
+        throw common::DataError(at(reader) + ": duplicate column name " + common::quote_for_message(columns[i]) +
+                                " (columns " + std::to_string(j + 1) + " and " +
                                 std::to_string(i + 1) + ")");
       }
     }
@@ -48,9 +50,9 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   auto it = std::find(columns.begin(), columns.end(), target);
   if (it == columns.end()) {
     std::string listed;
-    for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + c;
-    throw common::DataError(reader.name() + ": no column \"" + target +
-                            "\" (--target); columns: " + listed);
+    for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + common::cut_for_message(c);
+    throw common::DataError(reader.name() + ": no column " + common::quote_for_message(target) +
+                            " (--target); columns: " + common::cut_for_message(listed, 1000));
   }
   target_index = static_cast<std::size_t>(it - columns.begin());
   return columns;
@@ -91,9 +93,9 @@ class Pass {
       for (std::size_t c = 0; c < width; ++c) {
         std::string_view f = fields[c];
         if (f.empty() || ((f[0] == 'N' || f[0] == 'n') && nulls_.contains(f))) {
-          throw common::DataError(at(reader) + ": column \"" + scan_.columns[c] +
-                                  "\": missing value \"" + std::string(f) +
-                                  "\" (train expects cleaned data; run clean first)");
+          throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[c]) +
+                                  ": missing value " + common::quote_for_message(f) +
+                                  " (train expects cleaned data; run clean first)");
         }
       }
       if (scan_.types.empty()) {
@@ -159,8 +161,8 @@ class Pass {
 
   [[noreturn]] void target_not_numeric(const common::CsvReader& reader,
                                        std::string_view value) const {
-    throw common::DataError(at(reader) + ": column \"" + scan_.columns[scan_.target] +
-                            "\" (--target): expected a number, got \"" + std::string(value) + "\"");
+    throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[scan_.target]) +
+                            " (--target): expected a number, got " + common::quote_for_message(value));
   }
 
   void set_up() {
@@ -217,6 +219,9 @@ class Pass {
     }
     for (std::size_t a = 0; a < layout_.categorical.size(); ++a) {
       std::string_view value = fields[layout_.categorical[a]];
+      // Categories as the model file will hold them (valid UTF-8, common/json_util.h).
+      std::string normalized;
+      if (!common::is_valid_utf8(value)) value = normalized = common::valid_utf8(value);
       CategoryIndex& index = index_[a];
       auto it = index.find(value);
       std::uint32_t id;
