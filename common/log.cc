@@ -20,7 +20,6 @@
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/jsonl.h"
-#include "common/message.h"
 #include "common/version.h"
 
 namespace json = boost::json;
@@ -129,7 +128,7 @@ void Logger::log(Level level, std::string_view event, std::string_view msg, json
   record["task"] = task_;
   record["level"] = level_name(level);
   record["event"] = event;
-  record["msg"] = bound_message(msg);
+  record["msg"] = msg;
   record["git_sha"] = kGitSha;
   record["input_paths"] = json::value_from(inputs_);
   record["output_paths"] = json::value_from(outputs_);

@@ -20,7 +20,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t);
 // A task's structured log: one JSON object per line appended to `<log_dir>/<task>.log`
 // through JsonlAppender (one write(2) under an flock, on a fresh line), so concurrent
 // writers never tear a line and a torn tail never swallows the next record. Records are
-// valid UTF-8 (to_json_line) and msg is cut to kMessageBytes (bound_message). Every record has the same fields (docs/logs.md): run_id, ts, task,
+// valid UTF-8 (to_json_line); run_task cuts an error's msg (bound_message). Every record has the same fields (docs/logs.md): run_id, ts, task,
 // level, event, msg, git_sha, input_paths, output_paths, metrics, duration_s, status.
 // Boost.Log routes the records; this facade is all the rest of the code sees.
 class Logger {

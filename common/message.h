@@ -20,8 +20,8 @@ std::string quote_for_message(std::string_view value, std::size_t max_bytes = kQ
 std::string cut_for_message(std::string_view value, std::size_t max_bytes = kQuotedBytes);
 
 // The longest a whole message may be (a list of 100,000 column names is cut too): longer
-// messages are cut to kMessageBytes with "... (N bytes cut)". run_main and the task log
-// apply it to every error they report.
+// messages are cut to kMessageBytes with "... (N bytes cut)". run_main (stderr) and
+// run_task (the log's "end" event and the manifest's "error") apply it to every error.
 inline constexpr std::size_t kMessageBytes = 4096;
 std::string bound_message(std::string_view message, std::size_t max_bytes = kMessageBytes);
 

@@ -71,13 +71,13 @@ void MetricsFile::append(const std::string& run_id, const std::vector<std::strin
                          const std::vector<std::string>& values) {
   const std::string& task = task_;
   const std::filesystem::path& path = path_;
-  if (fd_.get() < 0) fd_ = Fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  if (fd_.get() < 0) throw_system_error("cannot open", path, errno, FileRole::kOutput);
-  const Fd& fd = fd_;
   if (columns.size() != values.size()) {
     throw InternalError("metrics row for " + task + " has " + std::to_string(values.size()) +
                         " values for " + std::to_string(columns.size()) + " columns");
   }
+  if (fd_.get() < 0) fd_ = Fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (fd_.get() < 0) throw_system_error("cannot open", path, errno, FileRole::kOutput);
+  const Fd& fd = fd_;
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) throw_system_error("cannot lock", path, errno);
   }

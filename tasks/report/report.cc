@@ -106,11 +106,7 @@ fs::path chart_path(const fs::path& output, const std::string& chart) {
 ReportResult make_report(const ReportOptions& options, const StepRunner& run_step) {
   if (options.output.empty())
     throw common::UsageError("missing --output (the report to write; see report --help)");
-  if (!options.notes_path.empty() &&
-      fs::path(options.notes_path).lexically_normal() == options.output.lexically_normal()) {
-    throw common::UsageError("--notes " + options.notes_path +
-                             " is the output: the notes are never overwritten");
-  }
+  // An --output that is --notes (or any other input) is refused by common::Cli, exit 64.
   ReportResult result;
   Model model;
   DataProfile profile;
