@@ -114,13 +114,14 @@ Copy make_copy(const fs::path& path, const struct stat& st) {
 }  // namespace
 
 bool is_regular_file(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 UniqueFd open_input(const fs::path& path) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw_system_error("cannot open", path, errno, FileRole::kInput);
   if (!needs_copy(st)) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
@@ -134,7 +135,7 @@ UniqueFd open_input(const fs::path& path) {
 }
 
 std::optional<InputCopy> copied_input(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !needs_copy(st)) return std::nullopt;
   std::lock_guard lock(mutex);
   auto it = copies.find({st.st_dev, st.st_ino});

@@ -5,10 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
-
-#include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -20,7 +19,8 @@ namespace common {
 
 std::string append_error_message(const fs::path& path, int err) {
   std::string message = "cannot append to " + path.string() + ": ";
-  if (err == ENOSPC || err == EDQUOT) return message + "the disk is full (" + std::strerror(err) + ")";
+  if (err == ENOSPC || err == EDQUOT)
+    return message + "the disk is full (" + std::strerror(err) + ")";
   return message + std::strerror(err);
 }
 
@@ -28,7 +28,9 @@ JsonlAppender::JsonlAppender(fs::path path) : path_(std::move(path)) {
   if (path_.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(path_.parent_path(), ec);
-    if (ec) throw_system_error("cannot create directory", path_.parent_path(), ec.value(), FileRole::kOutput);
+    if (ec)
+      throw_system_error("cannot create directory", path_.parent_path(), ec.value(),
+                         FileRole::kOutput);
   }
   // Read access too: the last byte is checked before each append.
   fd_ = UniqueFd(::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -50,7 +52,7 @@ void JsonlAppender::append(std::string_view record) {
   } unlock{fd};
   std::string text;
   text.reserve(record.size() + 2);
-  struct stat st{};
+  struct stat st {};
   off_t original = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
   if (original > 0) {
     char last = '\n';

@@ -1,13 +1,12 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "common/unique_fd.h"
 

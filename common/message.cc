@@ -9,7 +9,8 @@ std::size_t boundary(std::string_view value, std::size_t max_bytes) {
   if (value.size() <= max_bytes) return value.size();
   std::size_t cut = max_bytes;
   // Back up over continuation bytes (10xxxxxx), at most three.
-  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80; ++i) {
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80;
+       ++i) {
     --cut;
   }
   return cut;

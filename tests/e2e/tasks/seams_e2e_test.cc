@@ -1,10 +1,9 @@
 // End-to-end tests of the seams where one program hands a file, a stream or a name to the
 // next (issue 10 items 1, 3, 4, 8, 16; issue 11 item 4), on the real binaries.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 #include "common/json_util.h"
 #include "common/sha256.h"
@@ -71,15 +70,17 @@ TEST_CASE("train, predict and ingest read a FIFO once and agree with the same by
   std::string train = sh_quote(test_util::bin("train").string());
   REQUIRE(run_bin(dir, "train", {"--input", "d.csv", "--output", "file.json", "--target", "y"})
               .exit_code == 0);
-  auto r = run_sh(dir, "cat d.csv > d.fifo & " + train +
-                           " --input d.fifo --output fifo.json --target y --run-id r2; s=$?; wait; exit $s");
+  auto r = run_sh(
+      dir, "cat d.csv > d.fifo & " + train +
+               " --input d.fifo --output fifo.json --target y --run-id r2; s=$?; wait; exit $s");
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "fifo.json") == read_text(dir / "file.json"));
   CHECK(manifest_task(dir, "r2", "train").at("inputs").as_array().at(0).at("sha256").as_string() ==
         common::sha256_hex(small_data()));
 
   std::string predict = sh_quote(test_util::bin("predict").string());
-  REQUIRE(run_bin(dir, "predict", {"--model", "file.json", "--input", "d.csv", "--output", "p_file.csv"})
+  REQUIRE(run_bin(dir, "predict",
+                  {"--model", "file.json", "--input", "d.csv", "--output", "p_file.csv"})
               .exit_code == 0);
   r = run_sh(dir, "cat d.csv > d.fifo & " + predict +
                       " --model file.json --input d.fifo --output p_fifo.csv; s=$?; wait; exit $s");
@@ -87,7 +88,8 @@ TEST_CASE("train, predict and ingest read a FIFO once and agree with the same by
   CHECK(read_text(dir / "p_fifo.csv") == read_text(dir / "p_file.csv"));
 
   std::string ingest = sh_quote(test_util::bin("ingest").string());
-  r = run_sh(dir, "cat d.csv > d.fifo & " + ingest + " --input d.fifo --output raw.csv; s=$?; wait; exit $s");
+  r = run_sh(dir, "cat d.csv > d.fifo & " + ingest +
+                      " --input d.fifo --output raw.csv; s=$?; wait; exit $s");
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "raw.csv") == small_data());
 }
@@ -105,7 +107,8 @@ TEST_CASE("an output that is also an input is refused with exit 64 and nothing i
   // The same file by another name (a symbolic link, ./) is the same file.
   fs::create_symlink("d.csv", dir / "link.csv");
   CHECK(run_bin(dir, "clean", {"--input", "link.csv", "--output", "./d.csv"}).exit_code == 64);
-  REQUIRE(run_bin(dir, "train", {"--input", "d.csv", "--output", "m.json", "--target", "y"}).exit_code == 0);
+  REQUIRE(run_bin(dir, "train", {"--input", "d.csv", "--output", "m.json", "--target", "y"})
+              .exit_code == 0);
   r = run_bin(dir, "predict", {"--model", "m.json", "--input", "d.csv", "--output", "m.json"});
   CHECK(r.exit_code == 64);
   CHECK(r.err.find("is also an input (--model \"m.json\")") != std::string::npos);
@@ -118,11 +121,12 @@ TEST_CASE("a category with invalid UTF-8 gives a model predict loads and log lin
   TempDir dir;
   std::string text = "x,c,y\n";
   for (int i = 0; i < 100; ++i) {
-    text += std::to_string(i) + "," + (i % 2 ? "\xff" : "ok") + "," + std::to_string(2 * i + (i % 2) * 5) + "\n";
+    text += std::to_string(i) + "," + (i % 2 ? "\xff" : "ok") + "," +
+            std::to_string(2 * i + (i % 2) * 5) + "\n";
   }
   write_text(dir / "d.csv", text);
-  auto r = run_bin(dir, "train", {"--input", "d.csv", "--output", "m.json", "--target", "y",
-                                  "--alpha", "0"});
+  auto r = run_bin(dir, "train",
+                   {"--input", "d.csv", "--output", "m.json", "--target", "y", "--alpha", "0"});
   REQUIRE(r.exit_code == 0);
   std::string model = read_text(dir / "m.json");
   CHECK(common::is_valid_utf8(model));
@@ -132,11 +136,14 @@ TEST_CASE("a category with invalid UTF-8 gives a model predict loads and log lin
   // The category is known at predict time: the fit is exact, so is the prediction.
   auto lines = test_util::read_lines(dir / "p.csv");
   REQUIRE(lines.size() == 101);
-  CHECK(std::abs(std::stod(lines[2]) - 7.0) < 1e-6);   // x 1, c "\xff": 2 + 5
-  CHECK(std::abs(std::stod(lines[3]) - 4.0) < 1e-6);   // x 2, c "ok"
+  CHECK(std::abs(std::stod(lines[2]) - 7.0) < 1e-6);  // x 1, c "\xff": 2 + 5
+  CHECK(std::abs(std::stod(lines[3]) - 4.0) < 1e-6);  // x 2, c "ok"
   // A message naming the bytes is a valid log line too.
   write_text(dir / "bad.csv", "x,\xfe\n1,2\n");
-  CHECK(run_bin(dir, "train", {"--input", "bad.csv", "--output", "m2.json", "--target", "\xfe" "z"})
+  CHECK(run_bin(dir, "train",
+                {"--input", "bad.csv", "--output", "m2.json", "--target",
+                 "\xfe"
+                 "z"})
             .exit_code == 65);
   for (std::string log : {"train.log", "predict.log"}) {
     for (const std::string& line : test_util::read_lines(dir / "logs" / log)) {
@@ -151,8 +158,9 @@ TEST_CASE("a 10 MB column name gives an error line under 1 KB and short log and 
   std::string name(10u << 20, 'n');
   write_text(dir / "wide.csv", name + ",y\n1,2\n");
   for (std::string program : {"train", "clean"}) {
-    auto r = run_bin(dir, program, {"--input", "wide.csv", "--output", "out", "--target", "z",
-                                    "--run-id", "r-" + program});
+    auto r = run_bin(
+        dir, program,
+        {"--input", "wide.csv", "--output", "out", "--target", "z", "--run-id", "r-" + program});
     CHECK(r.exit_code == 65);
     CHECK(r.err.size() < 1024);
     CHECK(r.err.find("\"z\"") != std::string::npos);
@@ -164,7 +172,8 @@ TEST_CASE("a 10 MB column name gives an error line under 1 KB and short log and 
   }
 }
 
-TEST_CASE("a read-only metrics directory fails ingest without replacing raw.csv", "[seams][readonly]") {
+TEST_CASE("a read-only metrics directory fails ingest without replacing raw.csv",
+          "[seams][readonly]") {
   TempDir dir;
   write_text(dir / "source.csv", small_data());
   write_text(dir / "raw.csv", "old\n");
@@ -189,7 +198,8 @@ TEST_CASE("a task log ending in a torn record gets the next record on its own li
   auto lines = test_util::read_lines(dir / "logs" / "clean.log");
   REQUIRE(lines.size() >= 3);
   CHECK(lines[0] == "{\"run_id\":\"killed\",\"ts\":");
-  for (std::size_t i = 1; i < lines.size(); ++i) CHECK_NOTHROW(common::parse_json(lines[i], "clean.log"));
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    CHECK_NOTHROW(common::parse_json(lines[i], "clean.log"));
 }
 
 TEST_CASE("a log on a full disk is reported as a full disk, naming the file", "[seams][jsonl]") {
@@ -199,6 +209,6 @@ TEST_CASE("a log on a full disk is reported as a full disk, naming the file", "[
   fs::create_symlink("/dev/full", dir / "logs" / "clean.log");
   auto r = run_bin(dir, "clean", {"--input", "d.csv", "--output", "c.csv"});
   CHECK(r.exit_code == 0);
-  CHECK(r.err.find("warning: cannot append to logs/clean.log: the disk is full (No space left on device)\n") !=
-        std::string::npos);
+  CHECK(r.err.find("warning: cannot append to logs/clean.log: the disk is full (No space left on "
+                   "device)\n") != std::string::npos);
 }

@@ -1,14 +1,12 @@
 // The conventions common/ owns at the seams between programs (issue 10, items 1, 4, 8, 20;
 // issue 11, item 4): one input opener, one UTF-8 rule, one quoting rule, one JSONL appender.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "common/error.h"
 #include "common/failpoint.h"
@@ -35,7 +33,8 @@ TEST_CASE("a FIFO opened twice gives the same bytes both times, hashed once", "[
     std::string out;
     char buffer[65536];
     ssize_t n;
-    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<std::size_t>(n));
+    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
+      out.append(buffer, static_cast<std::size_t>(n));
     return out;
   };
   std::string first = read_all(fifo);
@@ -66,7 +65,10 @@ TEST_CASE("invalid UTF-8 bytes are replaced by U+FFFD and valid text is kept", "
   CHECK_FALSE(common::is_valid_utf8("\xED\xA0\x80"));      // a surrogate
   CHECK_FALSE(common::is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(common::is_valid_utf8("\xE2\x82"));          // cut short
-  CHECK(common::valid_utf8("a\xff" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(common::valid_utf8("a\xff"
+                           "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(common::valid_utf8("\xE2\x82") == "\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(common::valid_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
   json::value v = json::object{{"k\xfe", json::array{"\xff", 1}}};
@@ -111,8 +113,9 @@ TEST_CASE("a JSONL append to a full disk says the disk is full and names the fil
                                            ": the disk is full (No space left on device)");
 }
 
-TEST_CASE("unknown or malformed failpoint entries are ignored with a warning listing the known names",
-          "[failpoint]") {
+TEST_CASE(
+    "unknown or malformed failpoint entries are ignored with a warning listing the known names",
+    "[failpoint]") {
   ScopedEnv env{{"PIPELINE_FAILPOINTS", "ingest.raed=1,ingest.read,save.deploy=x,ingest.read=1"}};
   common::reset_failpoints();
   CHECK(common::failpoints_warning() ==
