@@ -9,6 +9,7 @@
 
 #include "common/background_sha256.h"
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/process_status.h"
 #include "common/sha256.h"
 #include "common/written_files.h"
@@ -147,8 +148,7 @@ int remove_stale_temp_files(const fs::path& target) {
 }
 
 std::string read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
+  int fd = open_input(path).release();
   std::string content;
   char buffer[65536];
   while (true) {

@@ -1,5 +1,6 @@
 #include "common/cli.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/message.h"
 #include "common/version.h"
 
 namespace po = boost::program_options;
@@ -47,6 +49,32 @@ void validate_run_id(const std::string& run_id) {
 
 std::string run_id_from_environment() { return env_or("PIPELINE_RUN_ID", generate_run_id()); }
 
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  namespace fs = std::filesystem;
+  auto normal = [](const fs::path& p) {
+    std::error_code ec;
+    fs::path resolved = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    return ec ? fs::absolute(p).lexically_normal() : resolved;
+  };
+  if (normal(a) == normal(b)) return true;
+  struct stat sa{}, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+namespace {
+
+// The values of option `name` as paths (a string or a repeatable string option).
+std::vector<std::string> option_paths(const po::variables_map& values, const std::string& name) {
+  if (!values.count(name)) return {};
+  const boost::any& value = values[name].value();
+  if (const auto* one = boost::any_cast<std::string>(&value)) return {*one};
+  if (const auto* many = boost::any_cast<std::vector<std::string>>(&value)) return *many;
+  return {};
+}
+
+}  // namespace
+
 Cli::Cli(ProgramInfo info)
     : info_(std::move(info)), common_options_("Common options"), task_options_("Options") {
   auto add = common_options_.add_options();
@@ -62,6 +90,21 @@ Cli::Cli(ProgramInfo info)
       "run manifest directory (default: $PIPELINE_RUNS_DIR or runs)");
   add("help,h", "print this help and exit");
   add("version", "print version, git commit, compiler and Boost version, and exit");
+}
+
+void Cli::refuse_output_among_inputs() const {
+  if (common_.output.empty()) return;
+  std::vector<std::pair<std::string, std::string>> inputs;  // flag, path
+  for (const std::string& path : common_.inputs) inputs.emplace_back("input", path);
+  for (const std::string& flag : info_.input_options) {
+    for (const std::string& path : option_paths(values_, flag)) inputs.emplace_back(flag, path);
+  }
+  for (const auto& [flag, path] : inputs) {
+    if (!same_file(common_.output, path)) continue;
+    throw UsageError("--output " + quote_for_message(common_.output) + " is also an input (--" +
+                     flag + " " + quote_for_message(path) +
+                     "): writing it would destroy what is read; choose another output path");
+  }
 }
 
 std::string Cli::help_text() const {
@@ -114,6 +157,7 @@ bool Cli::parse(int argc, const char* const* argv) {
   if (info_.has_io) {
     if (values_.count("input")) common_.inputs = values_["input"].as<std::vector<std::string>>();
     if (values_.count("output")) common_.output = values_["output"].as<std::string>();
+    refuse_output_among_inputs();
   }
   return true;
 }

@@ -26,10 +26,19 @@ struct ProgramInfo {
   std::string example;    // a complete example invocation
   std::string epilogue;   // exit codes and notes, printed after the options
   bool has_io = true;     // whether --input/--output exist
+  // The program's own options that name files it reads ("model" for --model): with
+  // --input, what --output may not be (Cli::parse refuses it, exit 64).
+  std::vector<std::string> input_options = {};
 };
 
+// Whether `a` and `b` name one file: the same path once made absolute and its symbolic
+// links resolved, or the same device and inode.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
+
 // Parses the shared flags plus the program's own options (added through options()).
-// Unknown options, positional arguments and missing values throw UsageError.
+// Unknown options, positional arguments and missing values throw UsageError, and so does
+// an --output that is one of the program's inputs (--input or an input option): writing
+// it would destroy the data being read, so nothing is written.
 class Cli {
  public:
   explicit Cli(ProgramInfo info);
@@ -46,6 +55,8 @@ class Cli {
   std::string help_text() const;
 
  private:
+  void refuse_output_among_inputs() const;
+
   ProgramInfo info_;
   boost::program_options::options_description common_options_;
   boost::program_options::options_description task_options_;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "common/message.h"
 #include "common/number.h"
 
 namespace common {
@@ -14,8 +15,8 @@ ColumnIndex index_columns(const std::vector<std::string_view>& names, const std:
   for (std::size_t i = 0; i < names.size(); ++i) {
     auto [it, inserted] = index.emplace(names[i], i);
     if (!inserted) {
-      throw DataError(source + ":" + std::to_string(line) + ": duplicate column name \"" +
-                      std::string(names[i]) + "\" (columns " + std::to_string(it->second + 1) +
+      throw DataError(source + ":" + std::to_string(line) + ": duplicate column name " +
+                      quote_for_message(names[i]) + " (columns " + std::to_string(it->second + 1) +
                       " and " + std::to_string(i + 1) + ")");
     }
   }

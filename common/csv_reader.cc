@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/input_file.h"
+
 namespace common {
 
 namespace {
@@ -59,8 +61,8 @@ std::uint64_t special_mask(const char* p, char delimiter) {
 
 CsvReader::CsvReader(const std::filesystem::path& path, CsvOptions options, std::string name)
     : name_(name.empty() ? path.string() : std::move(name)), options_(options) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
+  // A pipe is read once into a temporary copy, so a second pass sees the same bytes.
+  fd_ = open_input(path).release();
   // No floor: a tiny buffer is legitimate (tests and the fuzzer use one so that records
   // straddle refills); it grows as records need.
   allocate(std::max<std::size_t>(options_.buffer_bytes, 1));

@@ -157,7 +157,7 @@ void write_pretty(std::string& out, const json::value& v, int indent) {
         if (!first) out.push_back(',');
         first = false;
         newline(indent + 1);
-        out += json::serialize(json::string(key));
+        out += json::serialize(json::string(valid_utf8(key)));
         out += ": ";
         write_pretty(out, item, indent + 1);
       }
@@ -195,12 +195,105 @@ void write_pretty(std::string& out, const json::value& v, int indent) {
       }
       return;
     }
+    case json::kind::string:
+      out += json::serialize(json::string(valid_utf8(v.get_string())));
+      return;
     default:
       out += json::serialize(v);
   }
 }
 
 }  // namespace
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence at p[0..n), or 0 when it is not one.
+std::size_t sequence_length(const unsigned char* p, std::size_t n) {
+  unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return i < n && p[i] >= lo && p[i] <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;           // no overlongs
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;     // no surrogates
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;  // <= U+10FFFF
+  return 0;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = sequence_length(p + i, n - i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string valid_utf8(std::string_view text) {
+  if (is_valid_utf8(text)) return std::string(text);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size();
+  std::string out;
+  out.reserve(n + 8);
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t len = sequence_length(p + i, n - i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+void make_valid_utf8(json::value& value) {
+  switch (value.kind()) {
+    case json::kind::string:
+      if (!is_valid_utf8(value.get_string())) value = valid_utf8(value.get_string());
+      return;
+    case json::kind::array:
+      for (json::value& item : value.get_array()) make_valid_utf8(item);
+      return;
+    case json::kind::object: {
+      json::object& o = value.get_object();
+      bool keys_valid = true;
+      for (auto& [key, item] : o) {
+        keys_valid = keys_valid && is_valid_utf8(key);
+        make_valid_utf8(item);
+      }
+      if (keys_valid) return;
+      json::object fixed;
+      // Two keys that differ only in invalid bytes become one key: the later value wins.
+      for (auto& [key, item] : o) fixed[valid_utf8(key)] = std::move(item);
+      o = std::move(fixed);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+std::string to_json_line(const json::value& value) {
+  json::value copy = value;
+  make_valid_utf8(copy);
+  return json::serialize(copy);
+}
 
 std::string to_pretty_json(const json::value& value) {
   std::string out;

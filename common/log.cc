@@ -18,6 +18,8 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "common/json_util.h"
+#include "common/jsonl.h"
 #include "common/version.h"
 
 namespace json = boost::json;
@@ -62,28 +64,26 @@ const char* level_name(Level level) {
 
 // Boost.Log's stock file backends write a record and its newline in two system calls,
 // which tears lines when several processes append to one file (boostorg/log #106). This
-// backend writes each already-serialized record with one write(2) on O_APPEND.
+// backend hands each serialized record to the project's one JSON Lines appender (one
+// write(2) under an flock, starting on a fresh line; common/jsonl.h).
 class JsonlBackend : public sinks::basic_sink_backend<sinks::synchronized_feeding> {
  public:
-  explicit JsonlBackend(int fd) : fd_(fd) {}
-  ~JsonlBackend() { ::close(fd_); }
+  explicit JsonlBackend(std::unique_ptr<JsonlAppender> file) : file_(std::move(file)) {}
 
   void consume(const logging::record_view& record) {
     auto line = logging::extract<std::string>("Line", record);
     if (!line) return;
-    const std::string& text = *line;
-    ssize_t n;
-    do {
-      n = ::write(fd_, text.data(), text.size());
-    } while (n < 0 && errno == EINTR);
-    if (n != static_cast<ssize_t>(text.size()) && !warned_) {
-      warned_ = true;  // never fail a task because its log could not be written
-      std::cerr << "warning: cannot append to log: " << std::strerror(errno) << '\n';
+    try {
+      file_->append(*line);
+    } catch (const Error& e) {
+      // Never fail a task because its log could not be written; say so once.
+      if (!warned_) std::cerr << "warning: " << e.what() << '\n';
+      warned_ = true;
     }
   }
 
  private:
-  int fd_;
+  std::unique_ptr<JsonlAppender> file_;
   bool warned_ = false;
 };
 
@@ -108,10 +108,9 @@ Logger::Logger(std::string task, std::string run_id, const std::filesystem::path
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);
   if (ec) throw_system_error("cannot create log directory", log_dir, ec.value(), FileRole::kOutput);
-  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw_system_error("cannot open log", path_, errno, FileRole::kOutput);
+  auto file = std::make_unique<JsonlAppender>(path_);
   impl_->id = next_logger_id++;
-  impl_->sink = boost::make_shared<Sink>(boost::make_shared<JsonlBackend>(fd));
+  impl_->sink = boost::make_shared<Sink>(boost::make_shared<JsonlBackend>(std::move(file)));
   impl_->sink->set_filter(logging::expressions::attr<unsigned>("LoggerId") == impl_->id);
   logging::core::get()->add_sink(impl_->sink);
   impl_->source.add_attribute("LoggerId", logging::attributes::constant<unsigned>(impl_->id));
@@ -147,8 +146,7 @@ void Logger::log(Level level, std::string_view event, std::string_view msg, json
   record["metrics"] = std::move(metrics);
   record["duration_s"] = elapsed_s();
   record["status"] = status;
-  std::string line = json::serialize(record);
-  line.push_back('\n');
+  std::string line = to_json_line(record);  // valid UTF-8 whatever the data held
   logging::record rec = impl_->source.open_record();
   if (rec) {
     rec.attribute_values().insert("Line",

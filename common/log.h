@@ -22,12 +22,13 @@ std::string dag_task_name(std::string_view program);
 std::string rfc3339_now();
 std::string rfc3339(std::chrono::system_clock::time_point t);
 
-// A task's structured log: one JSON object per line appended to `<log_dir>/<task>.log`,
-// each written with a single write(2) on an O_APPEND descriptor, so concurrent writers
-// never tear a line. Every record has the same fields (docs/logs.md): run_id, ts, task
-// (the DAG task: dag_task_name), program, level, event, msg, git_sha, input_paths, output_paths,
-// metrics, duration_s, status. Boost.Log routes the records; this facade is all the rest of the
-// code sees.
+// A task's structured log: one JSON object per line appended to `<log_dir>/<task>.log`
+// through JsonlAppender (one write(2) under an flock, on a fresh line), so concurrent
+// writers never tear a line and a torn tail never swallows the next record. Records are
+// valid UTF-8 (to_json_line); run_task cuts an error's msg (bound_message). Every record
+// has the same fields (docs/logs.md): run_id, ts, task (the DAG task: dag_task_name),
+// program, level, event, msg, git_sha, input_paths, output_paths, metrics, duration_s,
+// status. Boost.Log routes the records; this facade is all the rest of the code sees.
 class Logger {
  public:
   // Opens (creating) the log file. Throws OutputError when it cannot be created.

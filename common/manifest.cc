@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/file_lock.h"
+#include "common/input_file.h"
 #include "common/json_util.h"
 #include "common/sha256.h"
 #include "common/version.h"
@@ -21,9 +23,14 @@ namespace json = boost::json;
 namespace common {
 
 FileRecord describe_file(const fs::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw_system_error("cannot stat", path, errno, FileRole::kInput);
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot stat", path, errno, FileRole::kInput);
+  if (!S_ISREG(st.st_mode)) {
+    // A pipe: what the task read of it, never a second read (which would wait or lose).
+    std::optional<InputCopy> copy = copied_input(path);
+    if (!copy) throw InputMissingError(path.string() + ": not a regular file and not read");
+    return FileRecord{path.string(), copy->bytes, copy->sha256};
+  }
   // A file this process has just written was hashed as it was written.
   std::optional<std::string> written = written_sha256(path);
   return FileRecord{path.string(), static_cast<std::uint64_t>(st.st_size),
@@ -107,6 +114,15 @@ json::object environment_record(const std::vector<fs::path>& binaries) {
 
 fs::path manifest_path(const fs::path& runs_dir, const std::string& run_id) {
   return runs_dir / run_id / "manifest.json";
+}
+
+void check_manifest_writable(const fs::path& runs_dir, const std::string& run_id) {
+  fs::path dir = manifest_path(runs_dir, run_id).parent_path();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw_system_error("cannot create run directory", dir, ec.value(), FileRole::kOutput);
+  // The manifest is written by a rename in this directory, beside its lock file.
+  if (::access(dir.c_str(), W_OK) != 0) throw_system_error("cannot write to", dir, errno, FileRole::kOutput);
 }
 
 void update_manifest(const fs::path& runs_dir, const std::string& run_id,

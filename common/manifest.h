@@ -22,7 +22,8 @@ struct FileRecord {
   std::string sha256;       // content hash
 };
 
-// Stats and hashes `path`. Throws InputMissingError/IoError.
+// Stats and hashes `path`; a file that is not regular (a pipe) is described by what
+// open_input() read of it. Throws InputMissingError/IoError.
 FileRecord describe_file(const std::filesystem::path& path);
 boost::json::object to_json(const FileRecord& record);
 
@@ -43,6 +44,10 @@ std::filesystem::path self_executable();
 // Path of the manifest of `run_id` under `runs_dir`.
 std::filesystem::path manifest_path(const std::filesystem::path& runs_dir,
                                     const std::string& run_id);
+
+// Creates runs/<run_id>/ and checks that it can be written, so that a task fails before it
+// commits any output rather than after (run_task). Throws OutputError.
+void check_manifest_writable(const std::filesystem::path& runs_dir, const std::string& run_id);
 
 // Reads runs/<run_id>/manifest.json (or an empty manifest skeleton), lets `edit` change
 // it, and writes it back atomically, all under an flock on runs/<run_id>/.lock so that the

@@ -7,8 +7,10 @@
 
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "common/error.h"
+#include "common/input_file.h"
 
 namespace common {
 
@@ -58,8 +60,12 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_system_error("cannot open", path, errno, FileRole::kInput);
+  int fd = open_input(path).release();
+  // A pipe was hashed as open_input() copied it.
+  if (std::optional<InputCopy> copy = copied_input(path)) {
+    ::close(fd);
+    return copy->sha256;
+  }
   Sha256 hash;
   // Not zero-filled: a small file touches only the pages it is read into.
   constexpr std::size_t kBlock = 1 << 20;

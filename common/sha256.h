@@ -28,7 +28,8 @@ class Sha256 {
 // SHA-256 of `data` as lowercase hex.
 std::string sha256_hex(std::string_view data);
 
-// SHA-256 of a file's content, read in 1 MiB blocks. Throws InputMissingError/IoError.
+// SHA-256 of a file's content, read in 1 MiB blocks through open_input() (a pipe is read
+// once, and its copy's hash answers). Throws InputMissingError/IoError.
 std::string sha256_file(const std::filesystem::path& path);
 
 }  // namespace common

@@ -11,7 +11,9 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/failpoint.h"
+#include "common/input_file.h"
 #include "common/manifest.h"
+#include "common/message.h"
 #include "common/metrics.h"
 #include "common/run_main.h"
 #include "common/sha256.h"
@@ -38,7 +40,8 @@ using PendingHashes = std::map<std::string, std::future<FileRecord>>;
 PendingHashes hash_in_background(const std::vector<std::string>& paths) {
   PendingHashes pending;
   for (const std::string& path : paths) {
-    if (pending.count(path)) continue;
+    // A pipe is hashed as the task reads it (open_input), never by a second reader.
+    if (pending.count(path) || !is_regular_file(path)) continue;
     pending.emplace(path, std::async(std::launch::async, [path] { return describe_file(path); }));
   }
   return pending;
@@ -160,7 +163,8 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
     TaskContext context(cli, log);
     // A failure of the body, or of the bookkeeping after it, is logged and recorded in the
     // manifest as "failed" with the exit code run_main will give, then rethrown to it.
-    auto record_failure = [&](int code, const std::string& message) {
+    auto record_failure = [&](int code, const std::string& full_message) {
+      std::string message = bound_message(full_message);
       log.log(Level::kError, "end", message, json::object{{"exit_code", code}}, "failed");
       try {
         record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
@@ -171,10 +175,13 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
     };
     TaskReport report;
     try {
+      // Everything the task writes after its output is opened first: a metrics or runs
+      // directory that cannot be written fails the task before its output is replaced.
+      MetricsFile metrics(options.metrics_dir, info.name);
+      check_manifest_writable(options.runs_dir, options.run_id);
       report = body(context);
       log.set_paths(report.inputs, report.outputs);
-      append_metrics_row(options.metrics_dir, info.name, options.run_id, report.metric_columns,
-                         report.metric_values);
+      metrics.append(options.run_id, report.metric_columns, report.metric_values);
       record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "",
                          &input_hashes);
     } catch (const Error& e) {

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "common/json_util.h"
+#include "common/jsonl.h"
 #include "common/log.h"
 #include "common/version.h"
 
@@ -48,12 +50,10 @@ AccessLog::AccessLog(const std::filesystem::path& log_dir, std::string run_id)
   if (ec)
     common::throw_system_error("cannot create log directory", log_dir, ec.value(),
                                common::FileRole::kOutput);
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0)
-    common::throw_system_error("cannot open log", path_, errno, common::FileRole::kOutput);
+  file_ = std::make_unique<common::JsonlAppender>(path_);
 }
 
-AccessLog::~AccessLog() { ::close(fd_); }
+AccessLog::~AccessLog() = default;
 
 void AccessLog::event(std::string_view level, std::string_view event, std::string_view msg,
                       json::object metrics, std::string_view status) {
@@ -71,7 +71,7 @@ void AccessLog::event(std::string_view level, std::string_view event, std::strin
   record["duration_s"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   record["status"] = status;
-  write_line(json::serialize(record) + "\n");
+  write_line(common::to_json_line(record));  // valid UTF-8 whatever the request held
 }
 
 void AccessLog::request(const RequestRecord& r) {
@@ -93,13 +93,10 @@ void AccessLog::request(const RequestRecord& r) {
 }
 
 void AccessLog::write_line(const std::string& line) {
-  ssize_t n;
-  do {
-    n = ::write(fd_, line.data(), line.size());
-  } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(line.size()) && !warned_.exchange(true)) {
-    std::cerr << "serve: warning: cannot append to " << path_.string() << ": "
-              << std::strerror(errno) << '\n';
+  try {
+    file_->append(line);  // one write(2) under an flock, on a fresh line (common/jsonl.h)
+  } catch (const common::Error& e) {
+    if (!warned_.exchange(true)) std::cerr << "serve: warning: " << e.what() << '\n';
   }
 }
 

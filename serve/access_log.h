@@ -4,8 +4,11 @@
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "common/jsonl.h"
 
 namespace serve {
 
@@ -61,7 +64,7 @@ class AccessLog {
   std::filesystem::path path_;
   std::string run_id_;
   std::chrono::steady_clock::time_point started_;
-  int fd_ = -1;
+  std::unique_ptr<common::JsonlAppender> file_;
   std::atomic<bool> warned_{false};
 };
 

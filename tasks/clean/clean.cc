@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "common/message.h"
 #include "common/atomic_file.h"
 #include "common/csv_columns.h"
 #include "common/csv_writer.h"
@@ -143,15 +144,16 @@ void check_target(const Schema& schema, const std::string& target, const CleanOp
   for (const Schema::Column& c : schema.columns) {
     if (c.name != target) continue;
     if (c.type != ColumnType::kNumeric) {
-      throw common::DataError(options.input.string() + ": target column \"" + target +
-                              "\" is not numeric");
+      throw common::DataError(options.input.string() + ": target column " + common::quote_for_message(target) +
+                              " is not numeric");
     }
     return;
   }
   std::string names;
-  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + c.name;
-  throw common::DataError(options.input.string() + ": target column \"" + target +
-                          "\" not found; columns: " + names);
+  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + common::cut_for_message(c.name);
+  throw common::DataError(options.input.string() + ": target column " +
+                          common::quote_for_message(target) +
+                          " not found; columns: " + common::cut_for_message(names, 1000));
 }
 
 void check_schema(const Schema& found, const CleanOptions& options) {

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
       "missing, renamed or retyped) stops with exit 65 and a diff; approve with --write-schema.\n\n"
       "Exit codes: 0 ok, 64 usage, 65 bad data (malformed CSV, schema drift, missing target,\n"
       "no rows left), 66 input missing, 73 cannot create output, 74 I/O error."};
+  info.input_options = {"schema"};  // an --output naming it is refused
   return common::run_task(
       info, argc, argv,
       [](po::options_description& options) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/unique_fd.h"
 
 namespace tasks {
@@ -33,9 +34,8 @@ std::string percent_decode(std::string_view text) {
 }
 
 void fetch_file(const Source& source, const ByteSink& sink) {
-  common::UniqueFd fd(::open(source.path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
-    common::throw_system_error("cannot open", source.path, errno, common::FileRole::kInput);
+  // A pipe is read once (a retry reads the same copy again).
+  common::UniqueFd fd = common::open_input(source.path);
   constexpr std::size_t kBlock = 1 << 20;
   std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBlock);  // not zeroed
   while (true) {

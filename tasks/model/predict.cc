@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "common/json_util.h"
+#include "common/message.h"
 #include "common/error.h"
 #include "common/number.h"
 
@@ -36,7 +38,7 @@ struct RowName {
                           "\"");
 }
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string quoted(std::string_view text) { return common::quote_for_message(text); }
 
 // The numeric value of `v` for numeric feature `f`.
 double numeric_value(const FieldValue& v, const Feature& f, const RowName& row_name,
@@ -68,9 +70,13 @@ double category_weight(const FieldValue& v, const Feature& f, const RowName& row
   switch (v.kind) {
     case FieldValue::Kind::kText: {
       if (v.text.empty()) fail(row_name, noun, f, "missing value");
-      auto it = std::lower_bound(f.categories.begin(), f.categories.end(), v.text,
+      // Categories are stored as valid UTF-8 (common/json_util.h): compare likewise.
+      std::string normalized;
+      std::string_view text = v.text;
+      if (!common::is_valid_utf8(text)) text = normalized = common::valid_utf8(text);
+      auto it = std::lower_bound(f.categories.begin(), f.categories.end(), text,
                                  [](const std::string& a, std::string_view b) { return a < b; });
-      if (it == f.categories.end() || *it != v.text) return 0.0;
+      if (it == f.categories.end() || *it != text) return 0.0;
       return f.category_coefficients[static_cast<std::size_t>(it - f.categories.begin())];
     }
     case FieldValue::Kind::kNumber:

@@ -1,5 +1,7 @@
 #include "tasks/report/report.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <fstream>
@@ -7,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/failpoint.h"
+#include "common/input_file.h"
 #include "common/sha256.h"
 #include "tasks/report/data_profile.h"
 #include "tasks/report/report_view.h"
@@ -20,11 +23,14 @@ namespace {
 
 // Whether the file's first non-blank byte (after a UTF-8 BOM) is '{': a JSON document.
 bool looks_like_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) common::throw_system_error("cannot open", path, errno, common::FileRole::kInput);
+  common::UniqueFd fd = common::open_input(path);  // a pipe is read once
   char head[4096];
-  in.read(head, sizeof head);
-  std::string_view text(head, static_cast<std::size_t>(in.gcount()));
+  ssize_t n;
+  do {
+    n = ::read(fd.get(), head, sizeof head);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) common::throw_system_error("cannot read", path, errno, common::FileRole::kInput);
+  std::string_view text(head, static_cast<std::size_t>(n));
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::size_t i = text.find_first_not_of(" \t\r\n");
   return i != std::string_view::npos && text[i] == '{';
@@ -100,11 +106,7 @@ fs::path chart_path(const fs::path& output, const std::string& chart) {
 ReportResult make_report(const ReportOptions& options, const StepRunner& run_step) {
   if (options.output.empty())
     throw common::UsageError("missing --output (the report to write; see report --help)");
-  if (!options.notes_path.empty() &&
-      fs::path(options.notes_path).lexically_normal() == options.output.lexically_normal()) {
-    throw common::UsageError("--notes " + options.notes_path +
-                             " is the output: the notes are never overwritten");
-  }
+  // An --output that is --notes (or any other input) is refused by common::Cli, exit 64.
   ReportResult result;
   Model model;
   DataProfile profile;

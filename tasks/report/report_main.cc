@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
       "Charts are written beside the report: <name>_pred_vs_actual.svg, <name>_residuals.svg.\n\n"
       "Exit codes: 0 ok, 64 bad flags, 65 bad data, model document or template, 66 input\n"
       "missing, 73 cannot create output, 74 I/O error.";
+  info.input_options = {"model", "data", "template", "notes"};  // an --output naming one is refused
   return common::run_task(
       info, argc, argv,
       [](po::options_description& options) {

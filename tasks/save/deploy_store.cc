@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <sstream>
+#include <iostream>
 
 #include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_util.h"
+#include "common/jsonl.h"
 #include "common/sha256.h"
 
 namespace fs = std::filesystem;
@@ -80,30 +82,16 @@ void DeployStore::append_history(const HistoryEntry& entry) {
                     {"action", entry.action},   {"sha256", entry.sha256},
                     {"previous_sha256", entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
   if (!entry.by.empty()) line["by"] = entry.by;
-  std::string text = json::serialize(line) + "\n";
-  fs::path path = dir_ / "history.jsonl";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) common::throw_system_error("cannot open", path, errno, common::FileRole::kOutput);
-  ssize_t n = ::write(fd, text.data(), text.size());
-  int err = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(text.size())) common::throw_system_error("cannot append to", path, err);
+  // On a fresh line even after a torn record, disk full said as such (common/jsonl.h).
+  common::append_jsonl(dir_ / "history.jsonl", common::to_json_line(line));
 }
 
 std::vector<HistoryEntry> DeployStore::history() const {
   std::vector<HistoryEntry> entries;
-  std::string text;
-  try {
-    text = common::read_file(dir_ / "history.jsonl");
-  } catch (const common::InputMissingError&) {
-    return entries;
-  }
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    boost::system::error_code ec;
-    json::value v = json::parse(line, ec);
-    if (ec || !v.is_object()) continue;
+  // A torn record (a killed or disk-full append) is skipped with a warning.
+  auto warn = [](const std::string& message) { std::cerr << "save: warning: " << message << '\n'; };
+  for (const json::value& v : common::read_jsonl(dir_ / "history.jsonl", warn)) {
+    if (!v.is_object()) continue;
     const json::object& o = v.as_object();
     auto text_of = [&](const char* key) {
       const json::value* f = o.if_contains(key);

@@ -8,6 +8,8 @@
 #include "common/csv_columns.h"
 #include "common/csv_reader.h"
 #include "common/error.h"
+#include "common/message.h"
+#include "common/json_util.h"
 #include "common/number.h"
 #include "tasks/model/split.h"
 
@@ -41,9 +43,9 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   auto it = index.find(target);
   if (it == index.end()) {
     std::string listed;
-    for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + c;
-    throw common::DataError(reader.name() + ": no column \"" + target +
-                            "\" (--target); columns: " + listed);
+    for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + common::cut_for_message(c);
+    throw common::DataError(reader.name() + ": no column " + common::quote_for_message(target) +
+                            " (--target); columns: " + common::cut_for_message(listed, 1000));
   }
   target_index = it->second;
   return columns;
@@ -84,9 +86,9 @@ class Pass {
       for (std::size_t c = 0; c < width; ++c) {
         std::string_view f = fields[c];
         if (f.empty() || ((f[0] == 'N' || f[0] == 'n') && nulls_.contains(f))) {
-          throw common::DataError(at(reader) + ": column \"" + scan_.columns[c] +
-                                  "\": missing value \"" + std::string(f) +
-                                  "\" (train expects cleaned data; run clean first)");
+          throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[c]) +
+                                  ": missing value " + common::quote_for_message(f) +
+                                  " (train expects cleaned data; run clean first)");
         }
       }
       if (scan_.types.empty()) {
@@ -162,15 +164,15 @@ class Pass {
 
   [[noreturn]] void not_finite(const common::CsvReader& reader, std::size_t column,
                                std::string_view value) const {
-    throw common::DataError(at(reader) + ": column \"" + scan_.columns[column] +
-                            "\": non-finite number \"" + std::string(value) +
-                            "\" (train expects cleaned data; run clean first)");
+    throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[column]) +
+                            ": non-finite number " + common::quote_for_message(value) +
+                            " (train expects cleaned data; run clean first)");
   }
 
   [[noreturn]] void target_not_numeric(const common::CsvReader& reader,
                                        std::string_view value) const {
-    throw common::DataError(at(reader) + ": column \"" + scan_.columns[scan_.target] +
-                            "\" (--target): expected a number, got \"" + std::string(value) + "\"");
+    throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[scan_.target]) +
+                            " (--target): expected a number, got " + common::quote_for_message(value));
   }
 
   void set_up() {
@@ -253,6 +255,9 @@ class Pass {
     }
     for (std::size_t a = 0; a < layout_.categorical.size(); ++a) {
       std::string_view value = fields[layout_.categorical[a]];
+      // Categories as the model file will hold them (valid UTF-8, common/json_util.h).
+      std::string normalized;
+      if (!common::is_valid_utf8(value)) value = normalized = common::valid_utf8(value);
       CategoryIndex& index = index_[a];
       auto it = index.find(value);
       std::uint32_t id;
@@ -287,8 +292,8 @@ class Pass {
     throw common::DataError(
         at(reader) + ": more than train's limit of " + std::to_string(kMaxDesignColumns) +
         " design columns: " + std::to_string(layout_.numeric.size()) + " numeric and " +
-        std::to_string(categories_) + " one-hot, the most from column \"" +
-        scan_.columns[layout_.categorical[most]] + "\" (" +
+        std::to_string(categories_) + " one-hot, the most from column " +
+        common::quote_for_message(scan_.columns[layout_.categorical[most]]) + " (" +
         std::to_string(scan_.categories[most].size()) + " categories so far)");
   }
 

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
       "When the input holds the model's target, the log records RMSE and MAE against it.\n\n"
       "Exit codes: 0 ok, 64 bad flags, 65 bad data or model document, 66 input missing,\n"
       "73 cannot create output, 74 I/O error.";
+  info.input_options = {"model"};  // an --output naming it is refused
   return common::run_task(
       info, argc, argv,
       [](po::options_description& options) {

@@ -248,7 +248,8 @@ TEST_CASE("bad inputs fail with their exit code and message and keep the previou
        {"--input", "trained.pkl", "--input", "clean.csv", "--output", "report.md", "--notes",
         "report.md"},
        64,
-       "report: --notes report.md is the output: the notes are never overwritten\n"},
+       "report: --output \"report.md\" is also an input (--notes \"report.md\"): writing it "
+       "would destroy what is read; choose another output path\n"},
   };
   for (const BadCase& c : cases) {
     SECTION(c.name) {

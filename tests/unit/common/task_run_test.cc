@@ -237,15 +237,15 @@ TEST_CASE("an exit failpoint exits with its code before the body runs", "[task_r
 
 TEST_CASE("retries inside a task are logged as warnings", "[task_run]") {
   Workspace ws;
-  ScopedEnv failpoints{{"PIPELINE_FAILPOINTS", "fake.read=1"}};
+  ScopedEnv failpoints{{"PIPELINE_FAILPOINTS", "ingest.read=1"}};
   common::reset_failpoints();
   Outcome outcome = run(ws.argv(), [](TaskContext& ctx) {
-    ctx.with_retry("read", [] { common::failpoint("fake.read"); });
+    ctx.with_retry("read", [] { common::failpoint("ingest.read"); });
     return copy_body(ctx);
   });
   CHECK(outcome.exit_code == 0);
   std::string message =
-      "read: attempt 1 failed, retrying: failpoint fake.read: injected transient failure (1 of 1)";
+      "read: attempt 1 failed, retrying: failpoint ingest.read: injected transient failure (1 of 1)";
   CHECK(outcome.err == "fake: " + message + "\nfake: copied 1 row\n");
   std::vector<json::object> records = ws.log_records();
   REQUIRE(records.size() == 4);

@@ -90,3 +90,17 @@ TEST_CASE("a current symlink left by a save that is gone is removed, a live one'
   CHECK(fs::is_symlink(live));
   CHECK(store.current() == a);
 }
+
+TEST_CASE("a deploy after a torn history line gets its own line and rollback still works",
+          "[save][store][jsonl]") {
+  test_util::TempDir dir;
+  tasks::DeployStore store(dir / "deploy");
+  deploy(store, "a");
+  deploy(store, "b");
+  fs::path history = dir / "deploy" / "history.jsonl";
+  test_util::write_text(history, test_util::read_text(history) + "{\"ts\":\"2026");  // killed
+  deploy(store, "c");
+  CHECK(test_util::read_lines(history).size() == 4);
+  REQUIRE(store.history().size() == 3);
+  CHECK(store.rollback_target(common::sha256_hex("c")) == common::sha256_hex("b"));
+}
