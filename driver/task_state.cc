@@ -9,6 +9,9 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_util.h"
+#include "common/jsonl.h"
+#include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -20,7 +23,7 @@ fs::path state_dir_of(const fs::path& workdir) { return workdir / ".state"; }
 namespace {
 
 std::string header_line() {
-  return json::serialize(json::object{{"format", kStateFormat}, {"version", kStateVersion}}) + "\n";
+  return json::serialize(json::object{{"format", kStateFormat}, {"version", kStateVersion}});
 }
 
 json::object files_json(const std::map<std::string, std::string>& files) {
@@ -53,7 +56,7 @@ std::string record_line(const std::string& task, const TaskRecord& record) {
   doc["outputs"] = files_json(record.outputs);
   doc["run_id"] = record.run_id;
   doc["finished"] = record.finished;
-  return json::serialize(doc) + "\n";
+  return common::to_json_line(doc);
 }
 
 // A record line, or nullopt for a torn or foreign line.
@@ -119,9 +122,7 @@ StateLog::StateLog(const fs::path& state_dir) : path_(state_dir / "tasks.jsonl")
   }
 }
 
-StateLog::~StateLog() {
-  if (fd_ >= 0) ::close(fd_);
-}
+StateLog::~StateLog() = default;
 
 std::optional<TaskRecord> StateLog::find(const std::string& task, std::string* problem) const {
   auto it = records_.find(task);
@@ -131,34 +132,25 @@ std::optional<TaskRecord> StateLog::find(const std::string& task, std::string* p
 }
 
 void StateLog::append(const std::string& task, const TaskRecord& record) {
-  if (fd_ < 0) {
+  if (!appender_) {
     std::error_code ec;
     fs::create_directories(path_.parent_path(), ec);
-    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) common::throw_system_error("cannot open", path_, errno, common::FileRole::kOutput);
+    common::UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (fd.get() < 0)
+      common::throw_system_error("cannot open", path_, errno, common::FileRole::kOutput);
     struct stat st {};
     // A log that was unusable (corrupt, or from a newer driver) starts again.
-    bool fresh = ::fstat(fd, &st) == 0 && st.st_size == 0;
+    bool fresh = ::fstat(fd.get(), &st) == 0 && st.st_size == 0;
     if (!fresh && !problem_.empty()) {
-      if (::ftruncate(fd, 0) != 0) common::throw_system_error("cannot truncate", path_, errno);
+      if (::ftruncate(fd.get(), 0) != 0) common::throw_system_error("cannot truncate", path_, errno);
       fresh = true;
       problem_.clear();
     }
-    fd_ = fd;
-    if (fresh) {
-      std::string header = header_line();
-      if (::write(fd_, header.data(), header.size()) != static_cast<ssize_t>(header.size())) {
-        common::throw_system_error("cannot write", path_, errno);
-      }
-    }
+    // Appends start on a fresh line, so a record torn by a kill never swallows the next.
+    appender_ = std::make_unique<common::JsonlAppender>(path_);
+    if (fresh) appender_->append(header_line());
   }
-  std::string line = record_line(task, record);
-  ssize_t n;
-  do {
-    n = ::write(fd_, line.data(), line.size());
-  } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(line.size()))
-    common::throw_system_error("cannot append to", path_, errno);
+  appender_->append(record_line(task, record));
   records_[task] = record;
   ++lines_;
 }
@@ -167,13 +159,10 @@ void StateLog::compact_if_needed() {
   // A driver killed while compacting left its temp file beside the log; no append removes it.
   common::remove_stale_temp_files(path_);
   if (lines_ <= 3 * records_.size() || lines_ < 50) return;
-  std::string text = header_line();
-  for (const auto& [task, record] : records_) text += record_line(task, record);
+  std::string text = header_line() + "\n";
+  for (const auto& [task, record] : records_) text += record_line(task, record) + "\n";
   common::write_file_atomically(path_, text);
-  if (fd_ >= 0) {
-    ::close(fd_);  // it points at the replaced file
-    fd_ = -1;
-  }
+  appender_.reset();  // it points at the replaced file
   lines_ = records_.size();
 }
 

@@ -2,9 +2,14 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace common {
+class JsonlAppender;
+}
 
 namespace driver {
 
@@ -65,7 +70,7 @@ class StateLog {
   std::map<std::string, TaskRecord> records_;
   std::size_t lines_ = 0;  // record lines in the file
   std::string problem_;    // why the file's records were ignored
-  int fd_ = -1;            // opened for appending on first use
+  std::unique_ptr<common::JsonlAppender> appender_;  // opened on first append
 };
 
 }  // namespace driver

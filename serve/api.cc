@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_util.h"
+#include "common/message.h"
 #include "common/number.h"
 #include "serve/predict_body.h"
 
@@ -17,7 +19,8 @@ namespace serve {
 ApiResponse error_response(unsigned status, std::string_view message) {
   ApiResponse response;
   response.status = status;
-  response.body = json::serialize(json::object{{"error", message}, {"status", status}}) + "\n";
+  // Valid UTF-8 whatever the request held (a target's bytes can reach the message).
+  response.body = common::to_json_line(json::object{{"error", message}, {"status", status}}) + "\n";
   return response;
 }
 
@@ -31,7 +34,7 @@ ServiceIdentity& identity_slot() {
 // The /health fields after the uptime that say who answers: fixed for the process.
 std::string identity_json(const ServiceIdentity& identity) {
   auto text_or_null = [](const std::string& text) {
-    return text.empty() ? std::string("null") : json::serialize(json::string(text));
+    return text.empty() ? std::string("null") : common::to_json_line(json::string(text));
   };
   return ",\"pid\":" + std::to_string(::getpid()) +
          ",\"deploy_dir\":" + text_or_null(identity.deploy_dir) +
@@ -93,9 +96,9 @@ ApiResponse Api::handle(const ApiRequest& request) const {
   if (path == "/health" || path == "/model") {
     if (!get) {
       ApiResponse response =
-          error_response(405, "method " + std::string(request.method) + " not allowed on " +
+          error_response(405, "method " + common::cut_for_message(request.method) + " not allowed on " +
                                   std::string(path) + "; use GET");
-      response.allow = "GET";
+      response.allow = "GET, HEAD";
       return response;
     }
     std::shared_ptr<const ServedModel> model = models_.get();
@@ -112,7 +115,7 @@ ApiResponse Api::handle(const ApiRequest& request) const {
   if (path == "/predict") {
     if (request.method != "POST") {
       ApiResponse response = error_response(
-          405, "method " + std::string(request.method) + " not allowed on /predict; use POST");
+          405, "method " + common::cut_for_message(request.method) + " not allowed on /predict; use POST");
       response.allow = "POST";
       return response;
     }
@@ -121,7 +124,7 @@ ApiResponse Api::handle(const ApiRequest& request) const {
     return predict(*model, request);
   }
   return error_response(
-      404, "no endpoint " + std::string(path) + "; endpoints: " + std::string(kEndpoints));
+      404, "no endpoint " + common::cut_for_message(path) + "; endpoints: " + std::string(kEndpoints));
 }
 
 }  // namespace serve

@@ -131,17 +131,23 @@ double predict_row(const Model& model, const RowAccessor& row, std::string_view 
 std::vector<std::size_t> bind_columns(const Model& model,
                                       const std::vector<std::string_view>& header,
                                       const std::string& name) {
-  std::unordered_map<std::string_view, std::size_t> index;
+  // Names compared in the form the model stores them (invalid UTF-8 replaced: valid_utf8).
+  std::unordered_map<std::string, std::size_t> index;
   index.reserve(header.size());
-  for (std::size_t i = 0; i < header.size(); ++i) index.emplace(header[i], i);  // first wins
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string_view h = header[i];
+    index.emplace(common::is_valid_utf8(h) ? std::string(h) : common::valid_utf8(h), i);
+  }
   std::vector<std::size_t> columns;
   for (const Feature& f : model.features) {
     auto it = index.find(f.name);
     if (it == index.end()) {
       std::string listed;
-      for (std::string_view h : header) listed += (listed.empty() ? "" : ", ") + std::string(h);
-      throw common::DataError(name + ": missing column \"" + f.name +
-                              "\" needed by the model; columns: " + listed);
+      for (std::string_view h : header)
+        listed += (listed.empty() ? "" : ", ") + common::cut_for_message(h);
+      throw common::DataError(name + ": missing column " + common::quote_for_message(f.name) +
+                              " needed by the model; columns: " +
+                              common::cut_for_message(listed, 1000));
     }
     columns.push_back(it->second);
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/json_util.h"
 #include "common/process_status.h"
 
 namespace fs = std::filesystem;
@@ -47,7 +48,7 @@ void write_service_record(const fs::path& dir, const ServiceRecord& record) {
                  {"url", record.url},
                  {"deploy_dir", record.deploy_dir},
                  {"deployment_id", record.deployment_id}};
-  common::write_file_atomically(service_record_path(dir), json::serialize(o) + "\n");
+  common::write_file_atomically(service_record_path(dir), common::to_json_line(o) + "\n");
 }
 
 void remove_service_record(const fs::path& dir, pid_t pid) {

@@ -58,6 +58,19 @@ TEST_CASE("a torn last line is skipped", "[state]") {
   REQUIRE_FALSE(log.find("train", nullptr));
 }
 
+TEST_CASE("a record appended after a torn last line is kept on its own line", "[state]") {
+  test_util::TempDir dir;
+  { driver::StateLog(dir.path()).append("clean", record("r1")); }
+  std::string text = test_util::read_text(dir / "tasks.jsonl");
+  test_util::write_text(dir / "tasks.jsonl", text + "{\"task\": \"train\", \"ar");
+  { driver::StateLog(dir.path()).append("train", record("r2")); }
+  driver::StateLog log(dir.path());
+  REQUIRE(log.find("clean", nullptr));
+  std::optional<driver::TaskRecord> train = log.find("train", nullptr);
+  REQUIRE(train);
+  CHECK(train->run_id == "r2");
+}
+
 TEST_CASE("a corrupt log is reported and started again", "[state]") {
   test_util::TempDir dir;
   test_util::write_text(dir / "tasks.jsonl", "{not json\n");

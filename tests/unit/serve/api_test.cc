@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/json_util.h"
 #include "tests/unit/serve/serve_fixture.h"
 
 namespace {
@@ -71,6 +72,16 @@ TEST_CASE("an unknown path is a 404 listing the endpoints", "[serve][api]") {
       "\"status\":404}\n");
 }
 
+TEST_CASE("a 404 for a target of invalid UTF-8 is valid UTF-8 JSON, cut", "[serve][api]") {
+  serve::ModelHolder holder(serve_fixture::served());
+  serve::ApiResponse r = call(holder, "GET", "/\xff" + std::string(10000, 'a'));
+  CHECK(r.status == 404);
+  CHECK(common::is_valid_utf8(r.body));
+  CHECK(r.body.size() < 600);
+  CHECK(r.body.starts_with("{\"error\":\"no endpoint /\xEF\xBF\xBD" "aaa"));
+  CHECK(boost::json::parse(r.body).as_object().at("status") == 404);
+}
+
 TEST_CASE("a wrong method is a 405 with Allow", "[serve][api]") {
   serve::ModelHolder holder(serve_fixture::served());
   serve::ApiResponse get = call(holder, "GET", "/predict");
@@ -80,7 +91,7 @@ TEST_CASE("a wrong method is a 405 with Allow", "[serve][api]") {
         "{\"error\":\"method GET not allowed on /predict; use POST\",\"status\":405}\n");
   serve::ApiResponse post = call(holder, "POST", "/health");
   CHECK(post.status == 405);
-  CHECK(post.allow == "GET");
+  CHECK(post.allow == "GET, HEAD");
 }
 
 TEST_CASE("a reload changes the model later requests see, not the one a caller holds",
