@@ -49,9 +49,9 @@ class AtomicFile {
   bool committed_ = false;
   std::string buffer_;
   std::uint64_t size_ = 0;
-  std::uint64_t flushed_ = 0;          // bytes handed to write(2)
-  std::uint64_t writeback_from_ = 0;   // start of the range not yet sent to writeback
-  std::unique_ptr<Sha256> hash_;       // small files: hashed as they are flushed
+  std::uint64_t flushed_ = 0;         // bytes handed to write(2)
+  std::uint64_t writeback_from_ = 0;  // start of the range not yet sent to writeback
+  std::unique_ptr<Sha256> hash_;      // small files: hashed as they are flushed
   std::unique_ptr<BackgroundSha256> background_hash_;  // large files: on a second thread
   std::string sha256_;
 };

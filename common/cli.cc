@@ -57,7 +57,8 @@ bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
     return ec ? fs::absolute(p).lexically_normal() : resolved;
   };
   if (normal(a) == normal(b)) return true;
-  struct stat sa{}, sb{};
+  struct stat sa {
+  }, sb{};
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
          sa.st_ino == sb.st_ino;
 }
@@ -83,7 +84,8 @@ Cli::Cli(ProgramInfo info)
     add("output", po::value<std::string>(), "output file");
   }
   add("run-id", po::value<std::string>(), "run id (default: $PIPELINE_RUN_ID or a new one)");
-  add("log-dir", po::value<std::string>(), "JSONL log directory (default: $PIPELINE_LOG_DIR or logs)");
+  add("log-dir", po::value<std::string>(),
+      "JSONL log directory (default: $PIPELINE_LOG_DIR or logs)");
   add("metrics-dir", po::value<std::string>(),
       "metrics CSV directory (default: $PIPELINE_METRICS_DIR or metrics)");
   add("runs-dir", po::value<std::string>(),
@@ -124,13 +126,13 @@ bool Cli::parse(int argc, const char* const* argv) {
     // No positional arguments: anything that is not an option is an error. No guessing
     // either: by default Boost takes "--out" for "--output", which breaks the day an
     // option with the same prefix is added, so only exact names are accepted.
-    po::store(po::command_line_parser(argc, argv)
-                  .options(all)
-                  .positional({})
-                  .style(po::command_line_style::default_style &
-                         ~po::command_line_style::allow_guessing)
-                  .run(),
-              values_);
+    po::store(
+        po::command_line_parser(argc, argv)
+            .options(all)
+            .positional({})
+            .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+            .run(),
+        values_);
     po::notify(values_);
   } catch (const po::error& e) {
     throw UsageError(std::string(e.what()) + " (see " + info_.name + " --help)");

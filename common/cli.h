@@ -1,31 +1,30 @@
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 namespace common {
 
 // The flags every program shares (SPEC section 2).
 struct CommonOptions {
-  std::vector<std::string> inputs;          // --input, repeatable
-  std::string output;                       // --output
-  std::string run_id;                       // --run-id, PIPELINE_RUN_ID, or generated
-  std::filesystem::path log_dir = "logs";   // --log-dir, PIPELINE_LOG_DIR
+  std::vector<std::string> inputs;                // --input, repeatable
+  std::string output;                             // --output
+  std::string run_id;                             // --run-id, PIPELINE_RUN_ID, or generated
+  std::filesystem::path log_dir = "logs";         // --log-dir, PIPELINE_LOG_DIR
   std::filesystem::path metrics_dir = "metrics";  // --metrics-dir, PIPELINE_METRICS_DIR
-  std::filesystem::path runs_dir = "runs";  // --runs-dir, PIPELINE_RUNS_DIR
+  std::filesystem::path runs_dir = "runs";        // --runs-dir, PIPELINE_RUNS_DIR
 };
 
 // What `--help` says about a program.
 struct ProgramInfo {
-  std::string name;       // "clean"
-  std::string summary;    // one line: what the program does
-  std::string usage;      // "clean --input raw.csv --output clean.csv [options]"
-  std::string example;    // a complete example invocation
-  std::string epilogue;   // exit codes and notes, printed after the options
-  bool has_io = true;     // whether --input/--output exist
+  std::string name;      // "clean"
+  std::string summary;   // one line: what the program does
+  std::string usage;     // "clean --input raw.csv --output clean.csv [options]"
+  std::string example;   // a complete example invocation
+  std::string epilogue;  // exit codes and notes, printed after the options
+  bool has_io = true;    // whether --input/--output exist
   // The program's own options that name files it reads ("model" for --model): with
   // --input, what --output may not be (Cli::parse refuses it, exit 64).
   std::vector<std::string> input_options = {};

@@ -97,7 +97,8 @@ bool CsvReader::fill() {
       throw CsvError(name_, next_line_,
                      "record longer than the " + limit_text(options_.max_record_bytes) + " limit");
     }
-    std::size_t cap = options_.max_record_bytes == SIZE_MAX ? SIZE_MAX : options_.max_record_bytes + 1;
+    std::size_t cap =
+        options_.max_record_bytes == SIZE_MAX ? SIZE_MAX : options_.max_record_bytes + 1;
     allocate(std::min(capacity_ * 2, cap));
   }
   while (true) {

@@ -14,9 +14,8 @@ namespace {
 
 // Every failpoint a program reaches (grep 'failpoint("'), plus "<program>.exit" and
 // "task.exit". A name not listed here is a typo that would make a test pass vacuously.
-constexpr const char* kKnown[] = {"ingest.read",  "ingest.write", "report.read",
-                                  "report.write", "save.deploy",  "save.history",
-                                  "save.marker",  "save.serve"};
+constexpr const char* kKnown[] = {"ingest.read", "ingest.write", "report.read", "report.write",
+                                  "save.deploy", "save.history", "save.marker", "save.serve"};
 
 bool known(const std::string& name) {
   for (const char* k : kKnown) {
@@ -77,7 +76,8 @@ void load_locked() {
       problem = "unknown name";
     }
     if (!problem.empty()) {
-      ignored += (ignored.empty() ? "" : ", ") + std::string("\"") + trim(item) + "\" (" + problem + ")";
+      ignored +=
+          (ignored.empty() ? "" : ", ") + std::string("\"") + trim(item) + "\" (" + problem + ")";
       continue;
     }
     state.remaining[name] = count;
@@ -102,8 +102,8 @@ void failpoint(const std::string& name) {
   int total = state.total[name];
   int k = total - it->second + 1;
   --it->second;
-  throw TransientError("failpoint " + name + ": injected transient failure (" +
-                       std::to_string(k) + " of " + std::to_string(total) + ")");
+  throw TransientError("failpoint " + name + ": injected transient failure (" + std::to_string(k) +
+                       " of " + std::to_string(total) + ")");
 }
 
 int failpoint_exit_code(const std::string& task) {

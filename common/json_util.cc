@@ -30,8 +30,8 @@ namespace {
 [[noreturn]] void fail_at(std::string_view text, std::size_t offset, const std::string& name,
                           const std::string& problem) {
   TextPosition pos = position_of(text, offset);
-  throw DataError(name + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) +
-                  ": " + problem);
+  throw DataError(name + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
+                  problem);
 }
 
 // json::parser's own handler, except for doubles: Boost.JSON 1.81 does not round them
@@ -215,8 +215,8 @@ std::size_t sequence_length(const unsigned char* p, std::size_t n) {
     return i < n && p[i] >= lo && p[i] <= hi;
   };
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;           // no overlongs
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;     // no surrogates
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;        // no overlongs
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;  // no surrogates
   if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
   if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
   if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace common {
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/append_all.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 
@@ -60,19 +61,8 @@ void JsonlAppender::append(std::string_view record) {
   }
   text.append(record);
   if (text.empty() || text.back() != '\n') text.push_back('\n');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      // Leave no fragment of our own behind (another fresh-line append would cope anyway).
-      if (done > 0 && original >= 0 && ::ftruncate(fd, original) != 0) {
-      }
-      throw IoError(append_error_message(path_, err), err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (int err = append_all(fd, text, original))
+    throw IoError(append_error_message(path_, err), err);
 }
 
 void append_jsonl(const fs::path& path, std::string_view record) {

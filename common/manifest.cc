@@ -23,8 +23,9 @@ namespace json = boost::json;
 namespace common {
 
 FileRecord describe_file(const fs::path& path) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) throw_system_error("cannot stat", path, errno, FileRole::kInput);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw_system_error("cannot stat", path, errno, FileRole::kInput);
   if (!S_ISREG(st.st_mode)) {
     // A pipe: what the task read of it, never a second read (which would wait or lose).
     std::optional<InputCopy> copy = copied_input(path);
@@ -122,7 +123,8 @@ void check_manifest_writable(const fs::path& runs_dir, const std::string& run_id
   fs::create_directories(dir, ec);
   if (ec) throw_system_error("cannot create run directory", dir, ec.value(), FileRole::kOutput);
   // The manifest is written by a rename in this directory, beside its lock file.
-  if (::access(dir.c_str(), W_OK) != 0) throw_system_error("cannot write to", dir, errno, FileRole::kOutput);
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw_system_error("cannot write to", dir, errno, FileRole::kOutput);
 }
 
 void update_manifest(const fs::path& runs_dir, const std::string& run_id,

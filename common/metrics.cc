@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "common/append_all.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -19,25 +20,11 @@ namespace {
 
 using Fd = UniqueFd;
 
-// Appends `text`, in one write(2) unless the kernel cuts it short. Every writer holds the
-// flock, so finishing a short write with more calls is safe, and a write that fails half
-// way (disk full, file-size limit) is undone with ftruncate: no torn row is left behind.
+// Appends `text` (append_all: a write that fails half way leaves no torn row behind).
 void write_all(int fd, const std::string& text, const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   off_t original = ::fstat(fd, &st) == 0 ? st.st_size : -1;
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      if (done > 0 && original >= 0 && ::ftruncate(fd, original) != 0) {
-        // Nothing more to do: the write error below is what the user needs.
-      }
-      throw_system_error("cannot append to", path, err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (int err = append_all(fd, text, original)) throw_system_error("cannot append to", path, err);
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -56,7 +43,9 @@ MetricsFile::MetricsFile(const std::filesystem::path& metrics_dir, const std::st
     : task_(task), path_(metrics_dir / (task + ".csv")) {
   std::error_code ec;
   std::filesystem::create_directories(metrics_dir, ec);
-  if (ec) throw_system_error("cannot create metrics directory", metrics_dir, ec.value(), FileRole::kOutput);
+  if (ec)
+    throw_system_error("cannot create metrics directory", metrics_dir, ec.value(),
+                       FileRole::kOutput);
   fd_ = Fd(::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC));
   if (fd_.get() >= 0) return;
   if (errno != ENOENT) throw_system_error("cannot open", path_, errno, FileRole::kOutput);
@@ -90,7 +79,7 @@ void MetricsFile::append(const std::string& run_id, const std::vector<std::strin
   if (!own_task_column) header.push_back("task");
   header.insert(header.end(), columns.begin(), columns.end());
   std::string header_line = csv_line(header);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_system_error("cannot stat", path, errno);
   if (st.st_size == 0) {
     write_all(fd.get(), header_line, path);

@@ -1,10 +1,9 @@
 #include "common/run_main.h"
 
+#include <boost/program_options/errors.hpp>
 #include <csignal>
 #include <iostream>
 #include <new>
-
-#include <boost/program_options/errors.hpp>
 
 #include "common/error.h"
 #include "common/message.h"

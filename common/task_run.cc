@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <future>
 #include <map>
 #include <new>
-
-#include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -145,7 +144,8 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
 
     int injected = failpoint_exit_code(info.name);
     if (injected >= 0) {
-      std::string message = "failpoint " + info.name + ".exit: exiting with " + std::to_string(injected);
+      std::string message =
+          "failpoint " + info.name + ".exit: exiting with " + std::to_string(injected);
       log.end("failed", json::object{{"exit_code", injected}}, message);
       record_in_manifest(options, info.name, args, "failed", injected, log.elapsed_s(), started,
                          nullptr, message);
@@ -195,7 +195,8 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
       record_failure(static_cast<int>(ExitCode::kSoftware), "out of memory");
       throw;
     } catch (const std::exception& e) {
-      record_failure(static_cast<int>(ExitCode::kSoftware), std::string("internal error: ") + e.what());
+      record_failure(static_cast<int>(ExitCode::kSoftware),
+                     std::string("internal error: ") + e.what());
       throw;
     } catch (...) {
       record_failure(static_cast<int>(ExitCode::kSoftware), "internal error: unknown exception");

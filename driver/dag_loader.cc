@@ -24,10 +24,9 @@ namespace {
 
 const std::vector<std::string> kTopKeys{"version", "description", "workdir", "defaults", "tasks"};
 const std::vector<std::string> kDefaultsKeys{"retry", "timeout_s", "kill_grace_s"};
-const std::vector<std::string> kTaskKeys{"name",   "description", "cmd",
-                                         "inputs", "outputs",     "deps",
-                                         "retry",  "timeout_s",   "kill_grace_s",
-                                         "service_pid_file", "always_run"};
+const std::vector<std::string> kTaskKeys{
+    "name",  "description", "cmd",          "inputs",           "outputs",   "deps",
+    "retry", "timeout_s",   "kill_grace_s", "service_pid_file", "always_run"};
 const std::vector<std::string> kRetryKeys{"n_tries",     "delay_s", "backoff",
                                           "max_delay_s", "jitter",  "retry_on"};
 

@@ -63,13 +63,10 @@ const std::map<Subcommand, std::set<std::string>>& allowed_options() {
 }
 
 const std::map<std::string, Subcommand>& commands() {
-  static const std::map<std::string, Subcommand> kCommands{{"run", Subcommand::kRun},
-                                                           {"validate", Subcommand::kValidate},
-                                                           {"status", Subcommand::kStatus},
-                                                           {"graph", Subcommand::kGraph},
-                                                           {"verify", Subcommand::kVerify},
-                                                           {"approve-schema",
-                                                            Subcommand::kApproveSchema}};
+  static const std::map<std::string, Subcommand> kCommands{
+      {"run", Subcommand::kRun},       {"validate", Subcommand::kValidate},
+      {"status", Subcommand::kStatus}, {"graph", Subcommand::kGraph},
+      {"verify", Subcommand::kVerify}, {"approve-schema", Subcommand::kApproveSchema}};
   return kCommands;
 }
 

@@ -13,7 +13,7 @@ namespace driver {
 
 std::string service_problem(const std::filesystem::path& pid_file, const std::string& declared) {
   const std::string prefix = "service not running: ";
-  struct stat st{};
+  struct stat st {};
   if (::stat(pid_file.c_str(), &st) != 0) return prefix + declared + " missing";
   std::ifstream in(pid_file);
   long long pid = 0;
@@ -22,7 +22,8 @@ std::string service_problem(const std::filesystem::path& pid_file, const std::st
   if (!common::process_alive(static_cast<pid_t>(pid))) return gone;
   std::optional<double> started = common::process_start_time(static_cast<pid_t>(pid));
   if (!started) return gone;
-  double written = static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
+  double written =
+      static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
   // btime is in whole seconds: allow for it, and for the service's own start-up.
   if (*started > written + 2.0) return gone;
   return "";

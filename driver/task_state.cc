@@ -142,7 +142,8 @@ void StateLog::append(const std::string& task, const TaskRecord& record) {
     // A log that was unusable (corrupt, or from a newer driver) starts again.
     bool fresh = ::fstat(fd.get(), &st) == 0 && st.st_size == 0;
     if (!fresh && !problem_.empty()) {
-      if (::ftruncate(fd.get(), 0) != 0) common::throw_system_error("cannot truncate", path_, errno);
+      if (::ftruncate(fd.get(), 0) != 0)
+        common::throw_system_error("cannot truncate", path_, errno);
       fresh = true;
       problem_.clear();
     }

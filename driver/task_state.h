@@ -68,8 +68,8 @@ class StateLog {
  private:
   std::filesystem::path path_;
   std::map<std::string, TaskRecord> records_;
-  std::size_t lines_ = 0;  // record lines in the file
-  std::string problem_;    // why the file's records were ignored
+  std::size_t lines_ = 0;                            // record lines in the file
+  std::string problem_;                              // why the file's records were ignored
   std::unique_ptr<common::JsonlAppender> appender_;  // opened on first append
 };
 

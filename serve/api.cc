@@ -96,8 +96,8 @@ ApiResponse Api::handle(const ApiRequest& request) const {
   if (path == "/health" || path == "/model") {
     if (!get) {
       ApiResponse response =
-          error_response(405, "method " + common::cut_for_message(request.method) + " not allowed on " +
-                                  std::string(path) + "; use GET");
+          error_response(405, "method " + common::cut_for_message(request.method) +
+                                  " not allowed on " + std::string(path) + "; use GET");
       response.allow = "GET, HEAD";
       return response;
     }
@@ -114,8 +114,9 @@ ApiResponse Api::handle(const ApiRequest& request) const {
   }
   if (path == "/predict") {
     if (request.method != "POST") {
-      ApiResponse response = error_response(
-          405, "method " + common::cut_for_message(request.method) + " not allowed on /predict; use POST");
+      ApiResponse response =
+          error_response(405, "method " + common::cut_for_message(request.method) +
+                                  " not allowed on /predict; use POST");
       response.allow = "POST";
       return response;
     }
@@ -123,8 +124,8 @@ ApiResponse Api::handle(const ApiRequest& request) const {
     std::shared_ptr<const ServedModel> model = models_.get();
     return predict(*model, request);
   }
-  return error_response(
-      404, "no endpoint " + common::cut_for_message(path) + "; endpoints: " + std::string(kEndpoints));
+  return error_response(404, "no endpoint " + common::cut_for_message(path) +
+                                 "; endpoints: " + std::string(kEndpoints));
 }
 
 }  // namespace serve

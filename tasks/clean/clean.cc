@@ -1,16 +1,16 @@
 #include "tasks/clean/clean.h"
 
 #include <cmath>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_set>
 
-#include "common/message.h"
 #include "common/atomic_file.h"
 #include "common/csv_columns.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
+#include "common/message.h"
 #include "common/number.h"
 
 namespace tasks {
@@ -87,8 +87,8 @@ Header read_header(common::CsvReader& reader, const CleanOptions& options) {
       }
     }
     if (header.names[i].empty()) {
-      throw common::DataError(name + ":" + std::to_string(line) + ": column " + std::to_string(i + 1) +
-                              " has an empty name");
+      throw common::DataError(name + ":" + std::to_string(line) + ": column " +
+                              std::to_string(i + 1) + " has an empty name");
     }
   }
   common::check_unique_columns(header.names, name, line);
@@ -132,9 +132,10 @@ std::string approve_command(const CleanOptions& options, const std::filesystem::
   const char* task = std::getenv("PIPELINE_TASK");
   if (driver != nullptr && *driver != '\0' && task != nullptr && *task != '\0')
     return std::string(driver) + " approve-schema " + task;
-  std::string command = "clean --input " + options.input.string() + " --output " +
-                        options.output.string();
-  if (options.delimiter != ',') command += " --delimiter '" + std::string(1, options.delimiter) + "'";
+  std::string command =
+      "clean --input " + options.input.string() + " --output " + options.output.string();
+  if (options.delimiter != ',')
+    command += " --delimiter '" + std::string(1, options.delimiter) + "'";
   if (!options.target.empty()) command += " --target " + options.target;
   return command + " --write-schema " + schema.string();
 }
@@ -144,13 +145,14 @@ void check_target(const Schema& schema, const std::string& target, const CleanOp
   for (const Schema::Column& c : schema.columns) {
     if (c.name != target) continue;
     if (c.type != ColumnType::kNumeric) {
-      throw common::DataError(options.input.string() + ": target column " + common::quote_for_message(target) +
-                              " is not numeric");
+      throw common::DataError(options.input.string() + ": target column " +
+                              common::quote_for_message(target) + " is not numeric");
     }
     return;
   }
   std::string names;
-  for (const Schema::Column& c : schema.columns) names += (names.empty() ? "" : ", ") + common::cut_for_message(c.name);
+  for (const Schema::Column& c : schema.columns)
+    names += (names.empty() ? "" : ", ") + common::cut_for_message(c.name);
   throw common::DataError(options.input.string() + ": target column " +
                           common::quote_for_message(target) +
                           " not found; columns: " + common::cut_for_message(names, 1000));
@@ -228,7 +230,9 @@ class RowBuilder {
     copy(quoted_);
   }
   void put_number(double value) { copy(common::format_number(value)); }
-  std::string_view row() const { return {buffer_.data(), static_cast<std::size_t>(end_ - buffer_.data())}; }
+  std::string_view row() const {
+    return {buffer_.data(), static_cast<std::size_t>(end_ - buffer_.data())};
+  }
 
  private:
   // Bytes that may have nothing readable after them (unlike a CsvReader field).
@@ -262,7 +266,8 @@ FieldKind copy_number(std::string_view text, RowBuilder& row) {
 // complete for the final types.
 class WritePass {
  public:
-  WritePass(const CleanOptions& options, CleanResult& result) : options_(options), result_(result) {}
+  WritePass(const CleanOptions& options, CleanResult& result)
+      : options_(options), result_(result) {}
 
   bool run(std::vector<char>& numeric, bool speculative, common::AtomicFile& out) {
     common::CsvReader reader(options_.input, csv_options(options_), options_.input.string());
@@ -430,14 +435,16 @@ CleanResult clean(const CleanOptions& options) {
   if (!pass.run(numeric, /*speculative=*/true, *out)) {
     out = std::make_unique<common::AtomicFile>(options.output);
     if (!pass.run(numeric, /*speculative=*/false, *out)) {
-      throw common::InternalError("column types changed in the second pass over " + options.input.string());
+      throw common::InternalError("column types changed in the second pass over " +
+                                  options.input.string());
     }
   }
   pass.finish(numeric, result);
 
   Schema schema;
   for (std::size_t c = 0; c < numeric.size(); ++c) {
-    schema.columns.push_back({pass.names()[c], numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical});
+    schema.columns.push_back(
+        {pass.names()[c], numeric[c] ? ColumnType::kNumeric : ColumnType::kCategorical});
   }
   schema.target = options.target;
   check_target(schema, options.target, options);

@@ -25,7 +25,8 @@ common::TaskReport report_of(const tasks::CleanOptions& options, const tasks::Cl
       {"delimiter", std::string(1, options.delimiter)},
       {"null_tokens", null_tokens},
       {"on_bad_row", options.on_bad_row == tasks::BadRowPolicy::kSkip ? "skip" : "error"},
-      {"schema", options.schema.empty() ? json::value(nullptr) : json::value(options.schema.string())},
+      {"schema",
+       options.schema.empty() ? json::value(nullptr) : json::value(options.schema.string())},
       {"target", options.target.empty() ? json::value(nullptr) : json::value(options.target)}};
 
   json::object nulls_by_column;
@@ -53,16 +54,17 @@ common::TaskReport report_of(const tasks::CleanOptions& options, const tasks::Cl
                                 {"schema", schema},
                                 {"bytes_in", r.bytes_in},
                                 {"bytes_out", r.bytes_out}};
-  report.metric_columns = {"rows_in", "rows_out", "rows_dropped", "bad_rows_skipped",
-                           "nulls_total", "bytes_in", "bytes_out", "duration_s"};
-  report.metric_values = {std::to_string(r.rows_in), std::to_string(r.rows_out),
+  report.metric_columns = {"rows_in",     "rows_out", "rows_dropped", "bad_rows_skipped",
+                           "nulls_total", "bytes_in", "bytes_out",    "duration_s"};
+  report.metric_values = {std::to_string(r.rows_in),      std::to_string(r.rows_out),
                           std::to_string(r.rows_dropped), std::to_string(r.bad_rows),
-                          std::to_string(nulls_total), std::to_string(r.bytes_in),
-                          std::to_string(r.bytes_out), common::format_number(elapsed_s)};
-  report.summary = "kept " + std::to_string(r.rows_out) + " of " + std::to_string(r.rows_in) +
-                   " rows (" + std::to_string(r.rows_dropped) + " dropped for nulls or non-finite numbers" +
-                   (r.bad_rows ? ", " + std::to_string(r.bad_rows) + " malformed rows skipped" : "") +
-                   ") into " + options.output.string();
+                          std::to_string(nulls_total),    std::to_string(r.bytes_in),
+                          std::to_string(r.bytes_out),    common::format_number(elapsed_s)};
+  report.summary =
+      "kept " + std::to_string(r.rows_out) + " of " + std::to_string(r.rows_in) + " rows (" +
+      std::to_string(r.rows_dropped) + " dropped for nulls or non-finite numbers" +
+      (r.bad_rows ? ", " + std::to_string(r.bad_rows) + " malformed rows skipped" : "") +
+      ") into " + options.output.string();
   return report;
 }
 
@@ -70,8 +72,7 @@ common::TaskReport report_of(const tasks::CleanOptions& options, const tasks::Cl
 
 int main(int argc, char** argv) {
   common::ProgramInfo info{
-      "clean",
-      "produce a cleaned, analysis-ready CSV: types inferred, rows with nulls dropped",
+      "clean", "produce a cleaned, analysis-ready CSV: types inferred, rows with nulls dropped",
       "clean --input raw.csv --output clean.csv [options]",
       "clean --input raw.csv --output clean.csv --schema schema.json",
       "Null tokens default to \"\", NA, NaN, null, nan. A row with a null or a non-finite number\n"
@@ -83,8 +84,9 @@ int main(int argc, char** argv) {
   return common::run_task(
       info, argc, argv,
       [](po::options_description& options) {
-        options.add_options()("delimiter", po::value<std::string>()->default_value(","),
-                              "field delimiter of the input (one character, or \\t); clean.csv always uses commas")(
+        options.add_options()(
+            "delimiter", po::value<std::string>()->default_value(","),
+            "field delimiter of the input (one character, or \\t); clean.csv always uses commas")(
             "null-token", po::value<std::vector<std::string>>()->composing(),
             "a token meaning \"no value\" (repeatable; replaces the defaults)")(
             "on-bad-row", po::value<std::string>()->default_value("error"),
@@ -95,7 +97,8 @@ int main(int argc, char** argv) {
       },
       [](common::TaskContext& context) {
         const common::CommonOptions& common_options = context.options();
-        if (common_options.inputs.size() != 1) throw common::UsageError("expected exactly one --input FILE");
+        if (common_options.inputs.size() != 1)
+          throw common::UsageError("expected exactly one --input FILE");
         if (common_options.output.empty()) throw common::UsageError("missing --output PATH");
         const auto& values = context.cli().values();
         tasks::CleanOptions options;
@@ -109,21 +112,25 @@ int main(int argc, char** argv) {
         if (policy != "error" && policy != "skip") {
           throw common::UsageError("invalid --on-bad-row '" + policy + "': expected error or skip");
         }
-        options.on_bad_row = policy == "skip" ? tasks::BadRowPolicy::kSkip : tasks::BadRowPolicy::kError;
+        options.on_bad_row =
+            policy == "skip" ? tasks::BadRowPolicy::kSkip : tasks::BadRowPolicy::kError;
         if (values.count("schema")) options.schema = values["schema"].as<std::string>();
-        if (values.count("write-schema")) options.write_schema = values["write-schema"].as<std::string>();
+        if (values.count("write-schema"))
+          options.write_schema = values["write-schema"].as<std::string>();
         if (values.count("target")) options.target = values["target"].as<std::string>();
 
         tasks::CleanResult result = tasks::clean(options);
         common::TaskReport report = report_of(options, result, context.log().elapsed_s());
-        context.log().info("schema", "inferred " + std::to_string(result.columns.size()) + " columns",
+        context.log().info("schema",
+                           "inferred " + std::to_string(result.columns.size()) + " columns",
                            json::object{{"schema", report.metrics.at("schema")}});
         if (result.bad_rows > 0) {
           context.log().warn("bad_rows", "skipped " + std::to_string(result.bad_rows) +
                                              " rows with the wrong number of fields");
         }
         if (result.schema_written) {
-          context.log().info("schema_written", "wrote the schema to " + options.write_schema.string());
+          context.log().info("schema_written",
+                             "wrote the schema to " + options.write_schema.string());
         }
         return report;
       });

@@ -19,9 +19,9 @@ struct Source {
 Source parse_source(const std::string& uri);
 
 struct FetchOptions {
-  std::chrono::seconds connect_timeout{10};   // TCP/TLS connect
-  std::chrono::seconds stall_timeout{10};     // abort when no byte came for this long
-  std::chrono::seconds total_timeout{600};    // whole transfer
+  std::chrono::seconds connect_timeout{10};  // TCP/TLS connect
+  std::chrono::seconds stall_timeout{10};    // abort when no byte came for this long
+  std::chrono::seconds total_timeout{600};   // whole transfer
 };
 
 // Receives the source's bytes as they arrive.

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "common/error.h"
 #include "common/json_util.h"
 #include "common/message.h"
-#include "common/error.h"
 #include "common/number.h"
 
 namespace json = boost::json;
@@ -145,9 +145,9 @@ std::vector<std::size_t> bind_columns(const Model& model,
       std::string listed;
       for (std::string_view h : header)
         listed += (listed.empty() ? "" : ", ") + common::cut_for_message(h);
-      throw common::DataError(name + ": missing column " + common::quote_for_message(f.name) +
-                              " needed by the model; columns: " +
-                              common::cut_for_message(listed, 1000));
+      throw common::DataError(
+          name + ": missing column " + common::quote_for_message(f.name) +
+          " needed by the model; columns: " + common::cut_for_message(listed, 1000));
     }
     columns.push_back(it->second);
   }

@@ -3,10 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <iostream>
-
-#include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -42,8 +41,8 @@ std::optional<std::string> DeployStore::current() const {
   }
   std::string name = target.filename().string();
   if (name.size() < 6 || name.substr(name.size() - 5) != ".json") {
-    throw common::DataError(current_link().string() + ": expected a link to models/<sha256>.json, found " +
-                            target.string());
+    throw common::DataError(current_link().string() +
+                            ": expected a link to models/<sha256>.json, found " + target.string());
   }
   return name.substr(0, name.size() - 5);
 }
@@ -78,9 +77,12 @@ int DeployStore::remove_stale_temp_links() const {
 }
 
 void DeployStore::append_history(const HistoryEntry& entry) {
-  json::object line{{"ts", entry.ts},           {"run_id", entry.run_id},
-                    {"action", entry.action},   {"sha256", entry.sha256},
-                    {"previous_sha256", entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
+  json::object line{{"ts", entry.ts},
+                    {"run_id", entry.run_id},
+                    {"action", entry.action},
+                    {"sha256", entry.sha256},
+                    {"previous_sha256",
+                     entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
   if (!entry.by.empty()) line["by"] = entry.by;
   // On a fresh line even after a torn record, disk full said as such (common/jsonl.h).
   common::append_jsonl(dir_ / "history.jsonl", common::to_json_line(line));
@@ -97,8 +99,8 @@ std::vector<HistoryEntry> DeployStore::history() const {
       const json::value* f = o.if_contains(key);
       return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
     };
-    HistoryEntry e{text_of("ts"), text_of("run_id"), text_of("action"), text_of("sha256"),
-                   text_of("previous_sha256"), text_of("by")};
+    HistoryEntry e{text_of("ts"),     text_of("run_id"),          text_of("action"),
+                   text_of("sha256"), text_of("previous_sha256"), text_of("by")};
     if (!e.sha256.empty()) entries.push_back(std::move(e));
   }
   return entries;

@@ -10,13 +10,13 @@ namespace tasks {
 
 // One line of deploy/history.jsonl.
 struct HistoryEntry {
-  std::string ts;          // RFC 3339 UTC
-  std::string run_id;      // the run that made the change
-  std::string action;      // "deploy", "rollback", "pin" or "release"
-  std::string sha256;      // the model current points at after the change (pin, release: the
-                           // pinned model)
-  std::string previous;    // the model it pointed at before ("" when none)
-  std::string by;          // pin, release: who (login name); "" otherwise
+  std::string ts;        // RFC 3339 UTC
+  std::string run_id;    // the run that made the change
+  std::string action;    // "deploy", "rollback", "pin" or "release"
+  std::string sha256;    // the model current points at after the change (pin, release: the
+                         // pinned model)
+  std::string previous;  // the model it pointed at before ("" when none)
+  std::string by;        // pin, release: who (login name); "" otherwise
 };
 
 // The deployment directory (docs/deploy.md):

@@ -29,13 +29,15 @@ std::optional<HostPort> split_url(const std::string& url) {
   std::size_t colon = rest.rfind(':');
   if (colon == std::string::npos || colon + 1 == rest.size()) return std::nullopt;
   std::string host = rest.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return HostPort{host, rest.substr(colon + 1)};
 }
 
 // Runs GET `target` against `where` within `timeout`; returns the error, if any.
 beast::error_code get(const HostPort& where, const std::string& target,
-                      std::chrono::milliseconds timeout, http::response<http::string_body>& response) {
+                      std::chrono::milliseconds timeout,
+                      http::response<http::string_body>& response) {
   asio::io_context io;
   asio::ip::tcp::resolver resolver(io);
   beast::error_code ec;
@@ -59,7 +61,8 @@ beast::error_code get(const HostPort& where, const std::string& target,
         ec = written;
         return;
       }
-      http::async_read(stream, buffer, parser, [&](beast::error_code read, std::size_t) { ec = read; });
+      http::async_read(stream, buffer, parser,
+                       [&](beast::error_code read, std::size_t) { ec = read; });
     });
   });
   io.run();
@@ -80,9 +83,9 @@ HealthAnswer probe_health(const std::string& url, std::chrono::milliseconds time
   http::response<http::string_body> response;
   if (beast::error_code ec = get(*where, "/health", timeout, response)) {
     answer.refused = ec == asio::error::connection_refused;
-    answer.problem = ec == beast::error::timeout
-                         ? "no answer from " + target + " within " + std::to_string(timeout.count()) + " ms"
-                         : "cannot reach " + target + ": " + ec.message();
+    answer.problem = ec == beast::error::timeout ? "no answer from " + target + " within " +
+                                                       std::to_string(timeout.count()) + " ms"
+                                                 : "cannot reach " + target + ": " + ec.message();
     return answer;
   }
   if (response.result_int() != 200) {

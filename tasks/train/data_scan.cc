@@ -8,8 +8,8 @@
 #include "common/csv_columns.h"
 #include "common/csv_reader.h"
 #include "common/error.h"
-#include "common/message.h"
 #include "common/json_util.h"
+#include "common/message.h"
 #include "common/number.h"
 #include "tasks/model/split.h"
 
@@ -43,7 +43,8 @@ std::vector<std::string> read_header(common::CsvReader& reader, const std::strin
   auto it = index.find(target);
   if (it == index.end()) {
     std::string listed;
-    for (const std::string& c : columns) listed += (listed.empty() ? "" : ", ") + common::cut_for_message(c);
+    for (const std::string& c : columns)
+      listed += (listed.empty() ? "" : ", ") + common::cut_for_message(c);
     throw common::DataError(reader.name() + ": no column " + common::quote_for_message(target) +
                             " (--target); columns: " + common::cut_for_message(listed, 1000));
   }
@@ -86,8 +87,9 @@ class Pass {
       for (std::size_t c = 0; c < width; ++c) {
         std::string_view f = fields[c];
         if (f.empty() || ((f[0] == 'N' || f[0] == 'n') && nulls_.contains(f))) {
-          throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[c]) +
-                                  ": missing value " + common::quote_for_message(f) +
+          throw common::DataError(at(reader) + ": column " +
+                                  common::quote_for_message(scan_.columns[c]) + ": missing value " +
+                                  common::quote_for_message(f) +
                                   " (train expects cleaned data; run clean first)");
         }
       }
@@ -164,15 +166,17 @@ class Pass {
 
   [[noreturn]] void not_finite(const common::CsvReader& reader, std::size_t column,
                                std::string_view value) const {
-    throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[column]) +
+    throw common::DataError(at(reader) + ": column " +
+                            common::quote_for_message(scan_.columns[column]) +
                             ": non-finite number " + common::quote_for_message(value) +
                             " (train expects cleaned data; run clean first)");
   }
 
   [[noreturn]] void target_not_numeric(const common::CsvReader& reader,
                                        std::string_view value) const {
-    throw common::DataError(at(reader) + ": column " + common::quote_for_message(scan_.columns[scan_.target]) +
-                            " (--target): expected a number, got " + common::quote_for_message(value));
+    throw common::DataError(
+        at(reader) + ": column " + common::quote_for_message(scan_.columns[scan_.target]) +
+        " (--target): expected a number, got " + common::quote_for_message(value));
   }
 
   void set_up() {

@@ -6,10 +6,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <thread>
 
@@ -51,8 +50,8 @@ void write_project(const TempDir& dir, const fs::path& source, int port, const s
 }
 
 test_util::ProcessResult driver(const TempDir& dir) {
-  return run_process({test_util::bin("driver").string(), "run", "--dag", (dir / "dag.json").string()},
-                     dir.path());
+  return run_process(
+      {test_util::bin("driver").string(), "run", "--dag", (dir / "dag.json").string()}, dir.path());
 }
 
 test_util::ProcessResult curl(const std::vector<std::string>& args) {
@@ -74,7 +73,8 @@ std::string marker_field(const TempDir& dir, const std::string& key) {
 struct ServiceStopper {
   const TempDir& dir;
   ~ServiceStopper() {
-    run_process({test_util::bin("save").string(), "--stop", "--deploy-dir", "work/deploy"}, dir.path());
+    run_process({test_util::bin("save").string(), "--stop", "--deploy-dir", "work/deploy"},
+                dir.path());
   }
 };
 
@@ -99,7 +99,8 @@ TEST_CASE("the pipeline through the driver deploys a service that answers for ev
   REQUIRE(first.exit_code == 0);
   CHECK(test_util::read_lines(dir / "work" / "clean.csv").size() == 20433 + 1);
   json::value model = json::parse(read_text(dir / "work" / "trained.pkl"));
-  CHECK(std::fabs(number_at(model, {"metrics", "test", "rmse"}) - 67710.94752211584) < 1e-6 * 67710.95);
+  CHECK(std::fabs(number_at(model, {"metrics", "test", "rmse"}) - 67710.94752211584) <
+        1e-6 * 67710.95);
 
   // The marker names the service, and the service answers with that model for all rows.
   std::string url = "http://127.0.0.1:" + std::to_string(port);
@@ -141,13 +142,14 @@ TEST_CASE("a service that died is started again by the next run, and only save r
     ::waitpid(old_pid, nullptr, WNOHANG);  // reaped by init in a real system
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  auto status = run_process({test_util::bin("driver").string(), "status", "--dag",
-                             (dir / "dag.json").string()},
-                            dir.path());
+  auto status = run_process(
+      {test_util::bin("driver").string(), "status", "--dag", (dir / "dag.json").string()},
+      dir.path());
   INFO(status.out << status.err);
   CHECK(status.out.find("save") != std::string::npos);
-  CHECK((status.out + status.err).find("service not running: pid " + std::to_string(old_pid) +
-                                      " of deploy/serve.pid is gone") != std::string::npos);
+  CHECK((status.out + status.err)
+            .find("service not running: pid " + std::to_string(old_pid) +
+                  " of deploy/serve.pid is gone") != std::string::npos);
 
   auto rerun = driver(dir);
   INFO(rerun.err);

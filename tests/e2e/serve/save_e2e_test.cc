@@ -94,7 +94,8 @@ TEST_CASE("rollback points current at the previous model and the service answers
   CHECK(test_util::read_text(d.marker) == d.marker_for(m.good()));
   std::vector<std::string> history = test_util::read_lines(d.deploy / "history.jsonl");
   REQUIRE(history.size() == 4);
-  CHECK(history[2].find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") != std::string::npos);
+  CHECK(history[2].find("\"action\":\"rollback\",\"sha256\":\"" + good + "\"") !=
+        std::string::npos);
   CHECK(history[3].find("\"action\":\"pin\",\"sha256\":\"" + good + "\"") != std::string::npos);
 }
 
@@ -133,8 +134,7 @@ TEST_CASE("when the service cannot come up save exits 75, writes no marker and k
   std::string good = serve_test::file_sha256(m.good());
   CHECK(last_line(r.err) ==
         "save: the prediction service did not come up with model " +
-            serve_test::file_sha256(m.other()).substr(0, 12) + ": port " +
-            std::to_string(d.port) +
+            serve_test::file_sha256(m.other()).substr(0, 12) + ": port " + std::to_string(d.port) +
             " is held by a process that is not a pipeline service; choose another --port (0: any "
             "free one); " +
             (d.deploy / "current").string() + " still points at " + good.substr(0, 12));

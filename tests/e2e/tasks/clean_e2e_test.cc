@@ -30,7 +30,9 @@ TEST_CASE("clean keeps the reference row count of the housing data", "[clean][ho
         "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,"
         "households,median_income,median_house_value,ocean_proximity");
   CHECK(lines[1] == "-122.23,37.88,41,880,129,322,126,8.3252,452600,NEAR BAY");
-  CHECK(r.err == "clean: kept 20433 of 20640 rows (207 dropped for nulls or non-finite numbers) into clean.csv\n");
+  CHECK(r.err ==
+        "clean: kept 20433 of 20640 rows (207 dropped for nulls or non-finite numbers) into "
+        "clean.csv\n");
 }
 
 TEST_CASE("clean handles quotes, CRLF, a BOM and writes numbers in shortest form", "[clean]") {
@@ -63,7 +65,8 @@ TEST_CASE("clean skips and counts ragged rows with --on-bad-row skip", "[clean]"
 TEST_CASE("clean stops on schema drift with a diff and the approving command", "[clean][schema]") {
   TempDir dir;
   write_text(dir / "raw.csv", "a,b,c\n1,x,3\n2,y,4\n");
-  auto approve = clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--write-schema", "schema.json"});
+  auto approve =
+      clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--write-schema", "schema.json"});
   REQUIRE(approve.exit_code == 0);
   std::string approved_output = read_text(dir / "clean.csv");
 
@@ -80,8 +83,11 @@ TEST_CASE("clean stops on schema drift with a diff and the approving command", "
   CHECK(read_text(dir / "clean.csv") == approved_output);
 
   // The approving command from the message works, and the next run passes the check.
-  REQUIRE(clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--write-schema", "schema.json"}).exit_code == 0);
-  CHECK(clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--schema", "schema.json"}).exit_code == 0);
+  REQUIRE(
+      clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--write-schema", "schema.json"})
+          .exit_code == 0);
+  CHECK(clean(dir, {"--input", "raw.csv", "--output", "clean.csv", "--schema", "schema.json"})
+            .exit_code == 0);
 }
 
 TEST_CASE("clean checks the target column named by --target", "[clean]") {
@@ -98,7 +104,8 @@ TEST_CASE("clean checks the target column named by --target", "[clean]") {
 TEST_CASE("clean honours --delimiter and --null-token, and writes commas", "[clean]") {
   TempDir dir;
   write_text(dir / "raw.csv", "a\tb\n1\t-\n2\t3.0\n");
-  auto r = clean(dir, {"--input", "raw.csv", "--output", "c.csv", "--delimiter", "\\t", "--null-token", "-"});
+  auto r = clean(
+      dir, {"--input", "raw.csv", "--output", "c.csv", "--delimiter", "\\t", "--null-token", "-"});
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "c.csv") == "a,b\n2,3\n");
 }
@@ -115,11 +122,15 @@ TEST_CASE("clean writes the log, metrics row and manifest entry", "[clean][prove
   CHECK(log.back().find("\"nulls_by_column\":{\"a\":1,\"b\":0}") != std::string::npos);
   auto metrics = test_util::read_lines(dir / "metrics" / "clean.csv");
   REQUIRE(metrics.size() == 2);
-  CHECK(metrics[0] == "run_id,ts,task,rows_in,rows_out,rows_dropped,bad_rows_skipped,nulls_total,bytes_in,bytes_out,duration_s");
+  CHECK(metrics[0] ==
+        "run_id,ts,task,rows_in,rows_out,rows_dropped,bad_rows_skipped,nulls_total,bytes_in,bytes_"
+        "out,duration_s");
   CHECK(metrics[1].rfind("run-1,", 0) == 0);
   std::string manifest = read_text(dir / "runs" / "run-1" / "manifest.json");
-  CHECK(manifest.find("\"sha256\": \"" + common::sha256_file(dir / "c.csv") + "\"") != std::string::npos);
-  CHECK(manifest.find("\"sha256\": \"" + common::sha256_file(dir / "raw.csv") + "\"") != std::string::npos);
+  CHECK(manifest.find("\"sha256\": \"" + common::sha256_file(dir / "c.csv") + "\"") !=
+        std::string::npos);
+  CHECK(manifest.find("\"sha256\": \"" + common::sha256_file(dir / "raw.csv") + "\"") !=
+        std::string::npos);
   CHECK(manifest.find("\"path\": \"raw.csv\"") != std::string::npos);
   CHECK(manifest.find("\"path\": \"c.csv\"") != std::string::npos);
 }
@@ -139,5 +150,6 @@ TEST_CASE("clean re-reads the file when a column turns out categorical after the
   auto r = clean(dir, {"--input", "raw.csv", "--output", "c.csv", "--write-schema", "s.json"});
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "c.csv") == expected);
-  CHECK(read_text(dir / "s.json").find("\"name\": \"b\",\n      \"type\": \"categorical\"") != std::string::npos);
+  CHECK(read_text(dir / "s.json").find("\"name\": \"b\",\n      \"type\": \"categorical\"") !=
+        std::string::npos);
 }

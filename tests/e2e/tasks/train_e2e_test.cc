@@ -108,7 +108,8 @@ TEST_CASE("train logs its hyperparameters and metrics and appends a metrics row"
   std::vector<std::string> csv = read_lines(dir / "metrics/train.csv");
   REQUIRE(csv.size() == 2);
   REQUIRE(csv[0] ==
-          "run_id,ts,task,rows,rows_train,rows_test,alpha,seed,test_fraction,rmse_test,mae_test,r2_test,"
+          "run_id,ts,task,rows,rows_train,rows_test,alpha,seed,test_fraction,rmse_test,mae_test,r2_"
+          "test,"
           "rmse_train,"
           "mae_train,r2_train,rmse_baseline_test");
   REQUIRE(csv[1].rfind("r1,", 0) == 0);

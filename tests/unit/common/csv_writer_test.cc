@@ -1,7 +1,6 @@
 #include "common/csv_writer.h"
 
 #include <catch2/catch.hpp>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -102,7 +101,9 @@ TEST_CASE("what the writer writes the reader reads back unchanged", "[csv_writer
   const std::vector<std::vector<std::string>> records = {
       {"a", "b,c", "\"quoted\""},
       {"multi\nline", "", "cr\rlf\r\n"},
-      {"\xef\xbb\xbf" "bom-like", " x ", "\xff"},
+      {"\xef\xbb\xbf"
+       "bom-like",
+       " x ", "\xff"},
       {"", "", ""},
   };
   TempDir dir;
@@ -117,7 +118,8 @@ TEST_CASE("what the writer writes the reader reads back unchanged", "[csv_writer
   CHECK(read == records);
 }
 
-TEST_CASE("random records of awkward fields read back exactly as written", "[csv_writer][property]") {
+TEST_CASE("random records of awkward fields read back exactly as written",
+          "[csv_writer][property]") {
   // Property: for any records (widths 1-4, fields drawn from empty, quotes, delimiters,
   // CR, LF, spaces and non-UTF-8 bytes), reader(writer(records)) == records.
   const std::string alphabet = std::string("ab ,;\t\"\n\r\xff", 10);
@@ -129,7 +131,8 @@ TEST_CASE("random records of awkward fields read back exactly as written", "[csv
         record.resize(1 + random() % 4);
         for (std::string& f : record) {
           std::size_t length = random() % 3 == 0 ? 0 : random() % 6;
-          for (std::size_t i = 0; i < length; ++i) f.push_back(alphabet[random() % alphabet.size()]);
+          for (std::size_t i = 0; i < length; ++i)
+            f.push_back(alphabet[random() % alphabet.size()]);
         }
       }
       TempDir dir;
@@ -149,7 +152,8 @@ TEST_CASE("random records of awkward fields read back exactly as written", "[csv
   }
 }
 
-TEST_CASE("a lone empty field needs quotes, an empty field beside others does not", "[csv_writer]") {
+TEST_CASE("a lone empty field needs quotes, an empty field beside others does not",
+          "[csv_writer]") {
   CHECK(common::needs_quotes("", ',', /*only_field=*/true));
   CHECK_FALSE(common::needs_quotes("", ','));
   std::string out;

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "common/atomic_file.h"
@@ -18,7 +17,7 @@ using test_util::TempDir;
 namespace {
 
 struct timespec mtime_of(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mtim;
 }
@@ -29,7 +28,7 @@ void set_mtime(const std::filesystem::path& path, struct timespec when) {
 }
 
 ino_t inode_of(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_ino;
 }
@@ -76,8 +75,7 @@ TEST_CASE("a file rewritten in place with a new mtime is rehashed", "[hash_cache
   CHECK(cache.files_hashed() == 2);
 }
 
-TEST_CASE("a same-size edit in place with the mtime put back is rehashed (ctime)",
-          "[hash_cache]") {
+TEST_CASE("a same-size edit in place with the mtime put back is rehashed (ctime)", "[hash_cache]") {
   TempDir dir;
   test_util::write_text(dir / "a.csv", "abc");
   struct timespec when = mtime_of(dir / "a.csv");

@@ -1,15 +1,13 @@
 #include "common/log.h"
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "common/error.h"
 #include "common/version.h"
@@ -68,8 +66,8 @@ TEST_CASE("every record has the SPEC's fields in a fixed order", "[log]") {
   std::vector<json::object> records = read_records(dir / "logs" / "clean.log");
   REQUIRE(records.size() == 1);
   const json::object& r = records[0];
-  CHECK(keys_of(r) == std::vector<std::string>{"run_id", "ts", "task", "program", "level", "event", "msg",
-                                               "git_sha", "input_paths", "output_paths",
+  CHECK(keys_of(r) == std::vector<std::string>{"run_id", "ts", "task", "program", "level", "event",
+                                               "msg", "git_sha", "input_paths", "output_paths",
                                                "metrics", "duration_s", "status"});
   CHECK(r.at("run_id") == "run-1");
   CHECK(r.at("ts").as_string().size() == 24);
@@ -178,9 +176,9 @@ TEST_CASE("a log directory that cannot be created is an OutputError", "[log]") {
   TempDir dir;
   test_util::write_text(dir / "file", "");
   CHECK_THROWS_AS(Logger("t", "r", dir / "file" / "logs"), common::OutputError);
-  CHECK_THROWS_WITH(Logger("t", "r", dir / "file" / "logs"),
-                    "cannot create log directory " + (dir / "file" / "logs").string() +
-                        ": Not a directory");
+  CHECK_THROWS_WITH(
+      Logger("t", "r", dir / "file" / "logs"),
+      "cannot create log directory " + (dir / "file" / "logs").string() + ": Not a directory");
 }
 
 TEST_CASE("concurrent processes appending long records never tear a line", "[log][concurrency]") {

@@ -1,11 +1,9 @@
 #include "common/manifest.h"
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "common/error.h"
 #include "common/json_util.h"
@@ -32,7 +30,9 @@ TEST_CASE("the manifest path is runs/<run_id>/manifest.json", "[manifest]") {
 
 TEST_CASE("a new manifest starts from the versioned skeleton", "[manifest]") {
   TempDir dir;
-  update_manifest(dir / "runs", "r1", [](json::object& doc) { doc["tasks"].as_object()["clean"] = json::object{{"status", "ok"}}; });
+  update_manifest(dir / "runs", "r1", [](json::object& doc) {
+    doc["tasks"].as_object()["clean"] = json::object{{"status", "ok"}};
+  });
   std::string text = test_util::read_text(dir / "runs" / "r1" / "manifest.json");
   CHECK(text ==
         "{\n"
@@ -77,7 +77,8 @@ TEST_CASE("concurrent updates from several processes keep every entry", "[manife
 TEST_CASE("a manifest of a newer version is refused with its version", "[manifest]") {
   TempDir dir;
   std::filesystem::path path = common::manifest_path(dir.path(), "r1");
-  test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\", \"version\": 3, \"tasks\": {}}");
+  test_util::write_text(path,
+                        "{\"format\": \"pipeline-run-manifest\", \"version\": 3, \"tasks\": {}}");
   bool called = false;
   CHECK_THROWS_AS(update_manifest(dir.path(), "r1", [&](json::object&) { called = true; }),
                   common::DataError);
@@ -93,13 +94,18 @@ TEST_CASE("a file that is not a manifest is refused", "[manifest]") {
   test_util::write_text(path, "[1, 2]");
   CHECK_THROWS_WITH(update(), path.string() + ": expected a JSON object");
   test_util::write_text(path, "{\"format\": \"something-else\", \"version\": 1, \"tasks\": {}}");
-  CHECK_THROWS_WITH(update(), path.string() +
-                                  ": not a run manifest (expected \"format\": \"pipeline-run-manifest\")");
+  CHECK_THROWS_WITH(
+      update(),
+      path.string() + ": not a run manifest (expected \"format\": \"pipeline-run-manifest\")");
   test_util::write_text(path, "{\"version\": 1, \"tasks\": {}}");
-  CHECK_THROWS_WITH(update(), path.string() + ": not a run manifest (expected \"format\": \"pipeline-run-manifest\")");
-  test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\", \"version\": \"1\", \"tasks\": {}}");
+  CHECK_THROWS_WITH(
+      update(),
+      path.string() + ": not a run manifest (expected \"format\": \"pipeline-run-manifest\")");
+  test_util::write_text(
+      path, "{\"format\": \"pipeline-run-manifest\", \"version\": \"1\", \"tasks\": {}}");
   CHECK_THROWS_WITH(update(), path.string() + ": expected an integer \"version\"");
-  test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\", \"version\": 1, \"tasks\": []}");
+  test_util::write_text(path,
+                        "{\"format\": \"pipeline-run-manifest\", \"version\": 1, \"tasks\": []}");
   CHECK_THROWS_WITH(update(), path.string() + ": expected an object for \"tasks\"");
   test_util::write_text(path, "{\"format\": \"pipeline-run-manifest\",\n\"version\": 1,,}");
   CHECK_THROWS_WITH(update(), path.string() + ":2:14: invalid JSON: syntax error");
@@ -112,7 +118,8 @@ TEST_CASE("describe_file records path, size and sha256", "[manifest]") {
   CHECK(record.path == (dir / "a.csv").string());
   CHECK(record.bytes == 3);
   CHECK(record.sha256 == common::sha256_hex("abc"));
-  CHECK(common::to_json(record) == json::object{{"path", record.path}, {"bytes", 3}, {"sha256", record.sha256}});
+  CHECK(common::to_json(record) ==
+        json::object{{"path", record.path}, {"bytes", 3}, {"sha256", record.sha256}});
   CHECK_THROWS_AS(common::describe_file(dir / "missing"), common::InputMissingError);
   CHECK_THROWS_WITH(common::describe_file(dir / "missing"),
                     "cannot stat " + (dir / "missing").string() + ": No such file or directory");
@@ -122,7 +129,8 @@ TEST_CASE("the environment record names the toolchain and hashes the binaries", 
   TempDir dir;
   test_util::write_text(dir / "clean", "binary");
   json::object env = common::environment_record({dir / "clean", dir / "missing"});
-  for (const char* key : {"os_release", "kernel", "compiler", "compiler_flags", "boost", "eigen", "git_sha"}) {
+  for (const char* key :
+       {"os_release", "kernel", "compiler", "compiler_flags", "boost", "eigen", "git_sha"}) {
     INFO(key);
     REQUIRE(env.contains(key));
     CHECK(env.at(key).is_string());

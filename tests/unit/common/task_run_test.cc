@@ -1,14 +1,12 @@
 #include "common/task_run.h"
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -39,8 +37,10 @@ common::ProgramInfo fake_info() {
 // A workspace with one input, and the argv of a fake task run in it.
 struct Workspace {
   TempDir dir;
-  ScopedEnv env{{"PIPELINE_RUN_ID", nullptr},  {"PIPELINE_LOG_DIR", nullptr},
-                {"PIPELINE_METRICS_DIR", nullptr}, {"PIPELINE_RUNS_DIR", nullptr},
+  ScopedEnv env{{"PIPELINE_RUN_ID", nullptr},
+                {"PIPELINE_LOG_DIR", nullptr},
+                {"PIPELINE_METRICS_DIR", nullptr},
+                {"PIPELINE_RUNS_DIR", nullptr},
                 {"PIPELINE_FAILPOINTS", nullptr}};
   Workspace() {
     common::reset_failpoints();
@@ -49,12 +49,19 @@ struct Workspace {
   ~Workspace() { common::reset_failpoints(); }
 
   std::vector<std::string> argv(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"fake",          "--input",       (dir / "in.txt").string(),
-                                     "--output",      (dir / "out.txt").string(),
-                                     "--run-id",      "run-1",
-                                     "--log-dir",     (dir / "logs").string(),
-                                     "--metrics-dir", (dir / "metrics").string(),
-                                     "--runs-dir",    (dir / "runs").string()};
+    std::vector<std::string> args = {"fake",
+                                     "--input",
+                                     (dir / "in.txt").string(),
+                                     "--output",
+                                     (dir / "out.txt").string(),
+                                     "--run-id",
+                                     "run-1",
+                                     "--log-dir",
+                                     (dir / "logs").string(),
+                                     "--metrics-dir",
+                                     (dir / "metrics").string(),
+                                     "--runs-dir",
+                                     (dir / "runs").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -80,8 +87,8 @@ Outcome run(const std::vector<std::string>& args, const common::TaskBody& body) 
   for (const std::string& a : args) argv.push_back(a.c_str());
   std::ostringstream err;
   std::streambuf* old = std::cerr.rdbuf(err.rdbuf());
-  int code = common::run_task(fake_info(), static_cast<int>(argv.size()), argv.data(),
-                              nullptr, body);
+  int code =
+      common::run_task(fake_info(), static_cast<int>(argv.size()), argv.data(), nullptr, body);
   std::cerr.rdbuf(old);
   return {code, err.str()};
 }
@@ -207,8 +214,10 @@ TEST_CASE("a failure after the body is still recorded as failed", "[task_run]") 
   Outcome outcome = run(ws.argv(), copy_body);
   CHECK(outcome.exit_code == 65);
   std::string path = (ws.dir / "metrics" / "fake.csv").string();
-  std::string message = path + ":1: header differs from this version's columns (run_id,ts,task,rows,bytes); "
-                        "move the file aside to start a new one";
+  std::string message =
+      path +
+      ":1: header differs from this version's columns (run_id,ts,task,rows,bytes); "
+      "move the file aside to start a new one";
   CHECK(outcome.err == "fake: " + message + "\n");
   CHECK(ws.log_records().back().at("status") == "failed");
   json::object doc = ws.manifest();
@@ -245,7 +254,8 @@ TEST_CASE("retries inside a task are logged as warnings", "[task_run]") {
   });
   CHECK(outcome.exit_code == 0);
   std::string message =
-      "read: attempt 1 failed, retrying: failpoint ingest.read: injected transient failure (1 of 1)";
+      "read: attempt 1 failed, retrying: failpoint ingest.read: injected transient failure (1 of "
+      "1)";
   CHECK(outcome.err == "fake: " + message + "\nfake: copied 1 row\n");
   std::vector<json::object> records = ws.log_records();
   REQUIRE(records.size() == 4);

@@ -47,7 +47,8 @@ TEST_CASE("the summary table aligns its columns", "[progress]") {
               "task    status      attempts  time                                  reason",
               "ingest  up to date  -         -                                     up to date",
               "train   failed      3         0.61s (attempts 0.10s, 0.10s, 0.11s)  exit 75",
-              "save    skipped     -         -                                     upstream failed: train"});
+              "save    skipped     -         -                                     upstream "
+              "failed: train"});
 }
 
 TEST_CASE("a retried task's time is its wall time, pauses included, then each attempt's",
@@ -56,8 +57,7 @@ TEST_CASE("a retried task's time is its wall time, pauses included, then each at
   o.attempts[0].result.duration_s = 0.02;
   o.attempts[1].result.duration_s = 0.03;
   REQUIRE(driver::format_task_time(o) == "5.72s (attempts 0.02s, 0.03s)");
-  REQUIRE(driver::format_task_time(outcome(driver::TaskStatus::kOk, "forced", 1, 0.04)) ==
-          "0.04s");
+  REQUIRE(driver::format_task_time(outcome(driver::TaskStatus::kOk, "forced", 1, 0.04)) == "0.04s");
 }
 
 TEST_CASE("progress lines number each task once", "[progress]") {

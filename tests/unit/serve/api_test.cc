@@ -78,7 +78,9 @@ TEST_CASE("a 404 for a target of invalid UTF-8 is valid UTF-8 JSON, cut", "[serv
   CHECK(r.status == 404);
   CHECK(common::is_valid_utf8(r.body));
   CHECK(r.body.size() < 600);
-  CHECK(r.body.starts_with("{\"error\":\"no endpoint /\xEF\xBF\xBD" "aaa"));
+  CHECK(
+      r.body.starts_with("{\"error\":\"no endpoint /\xEF\xBF\xBD"
+                         "aaa"));
   CHECK(boost::json::parse(r.body).as_object().at("status") == 404);
 }
 
