@@ -1,23 +1,40 @@
 #pragma once
 
-#include <string>
-#include <stdexcept>
 #include <filesystem>
+#include <stdexcept>
+#include <string>
 
 namespace common {
 
-// Process exit codes (sysexits.h), SPEC section 2.
+// The task programs' exit codes (sysexits.h), SPEC section 2. An error does not choose its
+// code: it has a FailureKind, and common::exit_code_for (failure.h) is the one table from
+// kinds to these codes.
 enum class ExitCode : int {
   kOk = 0,
-  kUsage = 64,        // bad flags or parameters
-  kData = 65,         // malformed CSV, schema drift, missing target
-  kNoInput = 66,      // an input does not exist or cannot be read
-  kSoftware = 70,     // internal error
-  kCantCreate = 73,   // an output cannot be created
-  kIo = 74,           // read or write failed
-  kTempFail = 75,     // temporary failure: a retry may help
-  kNoPerm = 77,       // refused by policy: needs a person's approval
-  kInterrupted = 130, // SIGINT
+  kUsage = 64,         // bad flags or parameters
+  kData = 65,          // malformed CSV, schema drift, missing target
+  kNoInput = 66,       // an input does not exist or cannot be read
+  kSoftware = 70,      // internal error
+  kCantCreate = 73,    // an output cannot be created
+  kIo = 74,            // read or write failed
+  kTempFail = 75,      // temporary failure: a retry may help
+  kNoPerm = 77,        // refused by policy: needs a person's approval
+  kInterrupted = 130,  // SIGINT
+};
+
+// What went wrong, independent of which program reports it. Each program maps kinds to its
+// exit codes in one table: common::exit_code_for (failure.h) for the task programs, SPEC
+// section 2; driver::driver_exit_code (driver/driver_error.h) for the driver, SPEC section 6.
+enum class FailureKind {
+  kUsage,       // bad flags, parameters or configuration
+  kData,        // malformed CSV, schema drift, missing target, invalid document
+  kNoInput,     // an input does not exist or cannot be read
+  kCantCreate,  // an output cannot be created
+  kIo,          // a read or write failed
+  kTempFail,    // temporary failure: a retry may help
+  kLocked,      // another process holds a lock this one needs
+  kNoPerm,      // refused by policy: needs a person's approval
+  kInternal,    // a bug, or an exception that is not a common::Error
 };
 
 // Base of every error the project throws. what() is the one-line message shown to the
@@ -25,7 +42,7 @@ enum class ExitCode : int {
 class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
-  virtual ExitCode exit_code() const { return ExitCode::kSoftware; }
+  virtual FailureKind kind() const { return FailureKind::kInternal; }
   // True when retrying the same step may succeed (EIO, EAGAIN, network errors, ...).
   virtual bool transient() const { return false; }
 };
@@ -33,20 +50,20 @@ class Error : public std::runtime_error {
 class UsageError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kUsage; }
+  FailureKind kind() const override { return FailureKind::kUsage; }
 };
 
 // Bad data: malformed CSV, schema drift, missing target, invalid document.
 class DataError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kData; }
+  FailureKind kind() const override { return FailureKind::kData; }
 };
 
 class InputMissingError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kNoInput; }
+  FailureKind kind() const override { return FailureKind::kNoInput; }
 };
 
 class InternalError : public Error {
@@ -57,7 +74,7 @@ class InternalError : public Error {
 class OutputError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kCantCreate; }
+  FailureKind kind() const override { return FailureKind::kCantCreate; }
 };
 
 // A failed system call on a file. Transient when errno is one of EIO, EAGAIN, EINTR,
@@ -65,7 +82,7 @@ class OutputError : public Error {
 class IoError : public Error {
  public:
   IoError(const std::string& message, int err) : Error(message), errno_(err) {}
-  ExitCode exit_code() const override { return ExitCode::kIo; }
+  FailureKind kind() const override { return FailureKind::kIo; }
   bool transient() const override;
   int error_number() const { return errno_; }
 
@@ -78,14 +95,14 @@ class IoError : public Error {
 class TransientError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kTempFail; }
+  FailureKind kind() const override { return FailureKind::kTempFail; }
   bool transient() const override { return true; }
 };
 
 class PolicyError : public Error {
  public:
   using Error::Error;
-  ExitCode exit_code() const override { return ExitCode::kNoPerm; }
+  FailureKind kind() const override { return FailureKind::kNoPerm; }
 };
 
 // True for the errno values SPEC section 2 calls transient.

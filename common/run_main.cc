@@ -1,11 +1,10 @@
 #include "common/run_main.h"
 
-#include <boost/program_options/errors.hpp>
 #include <csignal>
+#include <exception>
 #include <iostream>
-#include <new>
 
-#include "common/error.h"
+#include "common/failure.h"
 #include "common/message.h"
 
 namespace common {
@@ -15,21 +14,10 @@ int run_main(const std::string& program, const std::function<int()>& body) {
   std::signal(SIGXFSZ, SIG_IGN);
   try {
     return body();
-  } catch (const Error& e) {
-    std::cerr << program << ": " << bound_message(e.what()) << '\n';
-    return static_cast<int>(e.exit_code());
-  } catch (const boost::program_options::error& e) {
-    std::cerr << program << ": " << bound_message(e.what()) << " (see " << program << " --help)\n";
-    return static_cast<int>(ExitCode::kUsage);
-  } catch (const std::bad_alloc&) {
-    std::cerr << program << ": out of memory\n";
-    return static_cast<int>(ExitCode::kSoftware);
-  } catch (const std::exception& e) {
-    std::cerr << program << ": internal error: " << bound_message(e.what()) << '\n';
-    return static_cast<int>(ExitCode::kSoftware);
   } catch (...) {
-    std::cerr << program << ": internal error: unknown exception\n";
-    return static_cast<int>(ExitCode::kSoftware);
+    Failure failure = describe_failure(std::current_exception(), program);
+    std::cerr << program << ": " << bound_message(failure.message) << '\n';
+    return static_cast<int>(exit_code_for(failure.kind));
   }
 }
 

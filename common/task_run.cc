@@ -5,11 +5,11 @@
 #include <boost/json.hpp>
 #include <future>
 #include <map>
-#include <new>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/failpoint.h"
+#include "common/failure.h"
 #include "common/input_file.h"
 #include "common/manifest.h"
 #include "common/message.h"
@@ -161,18 +161,6 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
 
     PendingHashes input_hashes = hash_in_background(options.inputs);
     TaskContext context(cli, log);
-    // A failure of the body, or of the bookkeeping after it, is logged and recorded in the
-    // manifest as "failed" with the exit code run_main will give, then rethrown to it.
-    auto record_failure = [&](int code, const std::string& full_message) {
-      std::string message = bound_message(full_message);
-      log.log(Level::kError, "end", message, json::object{{"exit_code", code}}, "failed");
-      try {
-        record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
-                           nullptr, message);
-      } catch (const std::exception&) {
-        // The task's own error is what the user needs to see.
-      }
-    };
     TaskReport report;
     try {
       // Everything the task writes after its output is opened first: a metrics or runs
@@ -184,22 +172,20 @@ int run_task(const ProgramInfo& info, int argc, const char* const* argv,
       metrics.append(options.run_id, report.metric_columns, report.metric_values);
       record_in_manifest(options, info.name, args, "ok", 0, log.elapsed_s(), started, &report, "",
                          &input_hashes);
-    } catch (const Error& e) {
-      record_failure(static_cast<int>(e.exit_code()), e.what());
-      throw;
-    } catch (const boost::program_options::error& e) {
-      record_failure(static_cast<int>(ExitCode::kUsage),
-                     std::string(e.what()) + " (see " + info.name + " --help)");
-      throw;
-    } catch (const std::bad_alloc&) {
-      record_failure(static_cast<int>(ExitCode::kSoftware), "out of memory");
-      throw;
-    } catch (const std::exception& e) {
-      record_failure(static_cast<int>(ExitCode::kSoftware),
-                     std::string("internal error: ") + e.what());
-      throw;
     } catch (...) {
-      record_failure(static_cast<int>(ExitCode::kSoftware), "internal error: unknown exception");
+      // A failure of the body, or of the bookkeeping after it, is logged and recorded in the
+      // manifest as "failed" with the message and exit code run_main will give, then
+      // rethrown to it.
+      Failure failure = describe_failure(std::current_exception(), info.name);
+      int code = static_cast<int>(exit_code_for(failure.kind));
+      std::string message = bound_message(failure.message);
+      log.log(Level::kError, "end", message, json::object{{"exit_code", code}}, "failed");
+      try {
+        record_in_manifest(options, info.name, args, "failed", code, log.elapsed_s(), started,
+                           nullptr, message);
+      } catch (const std::exception&) {
+        // The task's own error is what the user needs to see.
+      }
       throw;
     }
     log.end("ok", report.metrics, report.summary);

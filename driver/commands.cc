@@ -1,9 +1,10 @@
 #include "driver/commands.h"
 
-#include <boost/program_options/errors.hpp>
 #include <csignal>
+#include <exception>
 #include <iostream>
 
+#include "common/failure.h"
 #include "common/hash_cache.h"
 #include "driver/approve_schema.h"
 #include "driver/dag_loader.h"
@@ -17,19 +18,6 @@
 #include "driver/up_to_date.h"
 
 namespace driver {
-
-int exit_code_for(const std::exception& error) {
-  if (dynamic_cast<const ConfigError*>(&error) != nullptr)
-    return static_cast<int>(DriverExit::kConfig);
-  if (dynamic_cast<const common::UsageError*>(&error) != nullptr)
-    return static_cast<int>(DriverExit::kConfig);
-  if (dynamic_cast<const boost::program_options::error*>(&error) != nullptr) {
-    return static_cast<int>(DriverExit::kConfig);
-  }
-  if (dynamic_cast<const LockedError*>(&error) != nullptr)
-    return static_cast<int>(DriverExit::kLocked);
-  return static_cast<int>(DriverExit::kSoftware);
-}
 
 int validate_command(const DriverOptions& options) {
   Session session = open_session(options);
@@ -111,18 +99,10 @@ int driver_main(int argc, const char* const* argv) {
         return approve_schema_command(*options);
     }
     return 0;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "driver: out of memory\n";
-    return static_cast<int>(DriverExit::kSoftware);
-  } catch (const common::Error& e) {
-    std::cerr << "driver: " << e.what() << '\n';
-    return exit_code_for(e);
-  } catch (const std::exception& e) {
-    int code = exit_code_for(e);
-    std::cerr << "driver: "
-              << (code == static_cast<int>(DriverExit::kSoftware) ? "internal error: " : "")
-              << e.what() << '\n';
-    return code;
+  } catch (...) {
+    common::Failure failure = common::describe_failure(std::current_exception(), "driver");
+    std::cerr << "driver: " << failure.message << '\n';
+    return static_cast<int>(driver_exit_code(failure.kind));
   }
 }
 

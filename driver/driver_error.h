@@ -22,18 +22,20 @@ enum class DriverExit : int {
 class ConfigError : public common::Error {
  public:
   using common::Error::Error;
-  common::ExitCode exit_code() const override { return common::ExitCode::kUsage; }
+  common::FailureKind kind() const override { return common::FailureKind::kUsage; }
 };
 
 // The workdir is locked by another driver (exit 75).
 class LockedError : public common::Error {
  public:
   using common::Error::Error;
-  common::ExitCode exit_code() const override { return common::ExitCode::kTempFail; }
+  common::FailureKind kind() const override { return common::FailureKind::kLocked; }
 };
 
-// The driver's exit code for an exception escaping a command: ConfigError and
-// common::UsageError give 2, LockedError 75, anything else 70.
-int exit_code_for(const std::exception& error);
+// The driver's table from failure kinds to its exit codes, for a failure escaping a command
+// (common::describe_failure): kUsage (ConfigError, common::UsageError, an option parsing
+// error) gives 2, kLocked (LockedError) 75, every other kind 70. The task programs' table is
+// common::exit_code_for; the two are named apart so neither call is ambiguous by ADL.
+DriverExit driver_exit_code(common::FailureKind kind);
 
 }  // namespace driver

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/failure.h"
 #include "common/manifest.h"
 #include "common/sha256.h"
 #include "common/written_files.h"
@@ -194,7 +195,7 @@ TEST_CASE("a target in a read-only directory is an OutputError with the path", "
       AtomicFile file(dir / "ro" / "out.csv");
     } catch (const common::OutputError& e) {
       report(e.what());
-      return static_cast<int>(e.exit_code());
+      return static_cast<int>(common::exit_code_for(e.kind()));
     }
     return 0;
   });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/csv_writer.h"
+#include "common/failure.h"
 #include "tests/support/test_util.h"
 
 using common::CsvError;
@@ -141,7 +142,7 @@ TEST_CASE("malformed inputs give exact errors at every buffer size", "[csv]") {
         parse(c.input, with_buffer(buffer));
       } catch (const CsvError& e) {
         CHECK(e.line() == c.line);
-        CHECK(static_cast<int>(e.exit_code()) == 65);
+        CHECK(static_cast<int>(common::exit_code_for(e.kind())) == 65);
       }
     }
   }

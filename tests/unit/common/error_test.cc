@@ -10,13 +10,15 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include "common/failure.h"
+#include "common/message.h"
 #include "common/run_main.h"
 
 using common::ExitCode;
 
 namespace {
 
-int code(const common::Error& e) { return static_cast<int>(e.exit_code()); }
+int code(const common::Error& e) { return static_cast<int>(common::exit_code_for(e.kind())); }
 
 // Runs run_main with std::cerr captured.
 std::pair<int, std::string> run_capturing(const std::function<int()>& body) {
@@ -121,4 +123,12 @@ TEST_CASE("run_main reports option parsing errors as usage errors", "[error][run
   });
   CHECK(result == 64);
   CHECK(err == "prog: unrecognised option '--bogus' (see prog --help)\n");
+}
+
+TEST_CASE("run_main cuts the whole line of an internal error to the bound the log uses",
+          "[error][run_main]") {
+  std::string text(10000, 'x');
+  auto [result, err] = run_capturing([&]() -> int { throw std::runtime_error(text); });
+  CHECK(result == 70);
+  CHECK(err == "prog: " + common::bound_message("internal error: " + text) + "\n");
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/failure.h"
 #include "tests/unit/common/scoped_env.h"
 
 using common::failpoint;
@@ -47,7 +48,7 @@ TEST_CASE("an injected failure is a transient error with exit code 75", "[failpo
     FAIL("no failure injected");
   } catch (const common::Error& e) {
     CHECK(e.transient());
-    CHECK(static_cast<int>(e.exit_code()) == 75);
+    CHECK(static_cast<int>(common::exit_code_for(e.kind())) == 75);
   }
 }
 

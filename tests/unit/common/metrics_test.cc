@@ -17,6 +17,7 @@
 
 #include "common/csv_reader.h"
 #include "common/error.h"
+#include "common/failure.h"
 #include "common/file_lock.h"
 #include "tests/support/test_util.h"
 #include "tests/unit/common/child_process.h"
@@ -93,7 +94,7 @@ TEST_CASE("a row cut short by a file-size limit is removed and reported", "[metr
       append_metrics_row(dir.path(), "train", "r", {"payload"}, {std::string(1000, 'x')});
     } catch (const common::IoError& e) {
       report(e.what());
-      return static_cast<int>(e.exit_code());
+      return static_cast<int>(common::exit_code_for(e.kind()));
     }
     return 0;
   });
