@@ -7,14 +7,13 @@
 //
 //   gen_housing --rows 20000 --seed 7 --output data/raw.csv
 
+#include <boost/program_options.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "common/atomic_file.h"
 #include "common/run_main.h"
@@ -45,10 +44,10 @@ class Rng {
 
 struct Region {
   const char* name;
-  double weight;      // share of the rows
-  double lon, lat;    // centre
-  double spread;      // degrees
-  double value_bonus; // effect on median_house_value
+  double weight;       // share of the rows
+  double lon, lat;     // centre
+  double spread;       // degrees
+  double value_bonus;  // effect on median_house_value
 };
 
 // Shares close to the real data's: <1H OCEAN 44%, INLAND 32%, NEAR OCEAN 13%, NEAR BAY 11%.
@@ -64,8 +63,8 @@ double clamp(double v, double lo, double hi) { return v < lo ? lo : (v > hi ? hi
 
 void append_fixed(std::string& out, double value, int decimals) {
   char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                 std::chars_format::fixed, decimals);
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
   out.append(buffer, end);
 }
 

@@ -40,10 +40,10 @@ class BackgroundSha256 {
   std::unique_ptr<Sha256> hash_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::string> queue_;   // chunks waiting to be hashed
-  std::deque<std::string> spare_;   // hashed chunks, cleared, for reuse
-  bool done_ = false;               // no more chunks will come
-  std::exception_ptr error_;        // a failure of the hash, rethrown by finish()
+  std::deque<std::string> queue_;  // chunks waiting to be hashed
+  std::deque<std::string> spare_;  // hashed chunks, cleared, for reuse
+  bool done_ = false;              // no more chunks will come
+  std::exception_ptr error_;       // a failure of the hash, rethrown by finish()
   std::thread thread_;
 };
 

@@ -25,9 +25,9 @@ class CsvError : public DataError {
 };
 
 struct CsvOptions {
-  char delimiter = ',';                        // field separator
-  std::size_t max_record_bytes = 64u << 20;    // a longer record is a CsvError
-  std::size_t buffer_bytes = 1u << 20;         // initial read buffer
+  char delimiter = ',';                      // field separator
+  std::size_t max_record_bytes = 64u << 20;  // a longer record is a CsvError
+  std::size_t buffer_bytes = 1u << 20;       // initial read buffer
 };
 
 // The tokens that mean "no value" (SPEC section 4); an empty field is null when "" is in
@@ -58,8 +58,8 @@ class NullTokens {
 
  private:
   std::vector<std::string> tokens_;
-  std::uint64_t lengths_ = 0;   // bit n set: some token has n bytes
-  bool long_tokens_ = false;    // some token has 64 bytes or more
+  std::uint64_t lengths_ = 0;            // bit n set: some token has n bytes
+  bool long_tokens_ = false;             // some token has 64 bytes or more
   std::array<bool, 256> first_bytes_{};  // first bytes of the non-empty tokens
 };
 
@@ -111,8 +111,8 @@ class CsvReader {
   std::unique_ptr<char[]> buffer_;
   void allocate(std::size_t capacity);
   std::size_t capacity_ = 0;
-  std::size_t pos_ = 0;   // start of the unparsed data in buffer_
-  std::size_t end_ = 0;   // end of the valid data in buffer_
+  std::size_t pos_ = 0;         // start of the unparsed data in buffer_
+  std::size_t end_ = 0;         // end of the valid data in buffer_
   std::uint64_t consumed_ = 0;  // bytes dropped from the front of buffer_ so far
   std::size_t next_line_ = 1;
   std::size_t record_line_ = 0;

@@ -17,9 +17,8 @@ void throw_system_error(const std::string& what, const std::filesystem::path& pa
   if (role == FileRole::kInput && (err == ENOENT || err == EACCES || err == ENOTDIR)) {
     throw InputMissingError(message);
   }
-  if (role == FileRole::kOutput &&
-      (err == ENOENT || err == EACCES || err == EROFS || err == ENOTDIR || err == EPERM ||
-       err == EISDIR)) {
+  if (role == FileRole::kOutput && (err == ENOENT || err == EACCES || err == EROFS ||
+                                    err == ENOTDIR || err == EPERM || err == EISDIR)) {
     throw OutputError(message);
   }
   throw IoError(message, err);

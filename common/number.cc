@@ -1,8 +1,8 @@
 #include "common/number.h"
 
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace common {
@@ -64,7 +64,8 @@ bool parse_plain_decimal(std::string_view text, double& value) {
   std::uint64_t mantissa = 0;
   int digits = 0;
   const char* int_begin = p;
-  for (; p != end && is_digit(*p); ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  for (; p != end && is_digit(*p); ++p, ++digits)
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
   if (p == int_begin) return false;  // a number starts with a digit here (".5" takes the slow path)
   int fraction = 0;
   if (p != end) {
@@ -93,8 +94,8 @@ std::optional<double> parse_number(std::string_view text) {
   }
   if (text.empty() || text.front() == ' ') return std::nullopt;
   double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                   std::chars_format::general);
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::general);
   if (end != text.data() + text.size()) return std::nullopt;
   if (ec == std::errc::result_out_of_range) {
     // Overflow gives ±inf; underflow (1e-400) rounds to ±0.

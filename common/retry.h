@@ -11,8 +11,8 @@ namespace common {
 
 // How often and how patiently a step is retried (SPEC section 2: 3 tries, 0.2 s apart).
 struct RetryPolicy {
-  int n_tries = 3;                               // attempts in all, at least 1
-  std::chrono::milliseconds delay{200};          // pause between attempts
+  int n_tries = 3;                       // attempts in all, at least 1
+  std::chrono::milliseconds delay{200};  // pause between attempts
 };
 
 // Called before each retry with the attempt that failed (1-based) and its error.

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/cli.h"
 #include "common/log.h"
@@ -14,13 +13,13 @@ namespace common {
 
 // What a task reports when its work succeeded.
 struct TaskReport {
-  std::vector<std::string> inputs;           // files read (hashed into the manifest)
-  std::vector<std::string> outputs;          // files written (hashed into the manifest)
-  boost::json::object params;                // parameters that shaped the outputs
-  boost::json::object metrics;               // figures for the "end" log event
-  std::vector<std::string> metric_columns;   // fixed columns of metrics/<task>.csv
-  std::vector<std::string> metric_values;    // one value per column
-  std::string summary;                       // one human line for stderr
+  std::vector<std::string> inputs;          // files read (hashed into the manifest)
+  std::vector<std::string> outputs;         // files written (hashed into the manifest)
+  boost::json::object params;               // parameters that shaped the outputs
+  boost::json::object metrics;              // figures for the "end" log event
+  std::vector<std::string> metric_columns;  // fixed columns of metrics/<task>.csv
+  std::vector<std::string> metric_values;   // one value per column
+  std::string summary;                      // one human line for stderr
 };
 
 // What the task body gets: its parsed flags, its log, and a retry helper that logs.

@@ -2,9 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <map>
 #include <mutex>
-#include <cstdint>
 #include <utility>
 
 namespace common {
@@ -21,10 +21,11 @@ struct Identity {
 };
 
 std::optional<Identity> identify(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return Identity{st.st_dev, st.st_ino, st.st_size,
-                  static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  return Identity{
+      st.st_dev, st.st_ino, st.st_size,
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
 struct Written {

@@ -15,8 +15,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,8 +194,9 @@ void bench_housing(const fs::path& driver, const fs::path& housing, const fs::pa
               throw std::runtime_error("a forced housing run failed");
             }
           }));
-    print("housing: no-op run, 5 tasks up to date",
-          measure(repeat, [&] { run({driver.string(), "run"}, project); }));
+    print("housing: no-op run, 5 tasks up to date", measure(repeat, [&] {
+            run({driver.string(), "run"}, project);
+          }));
   } catch (...) {
     stop_service();
     throw;

@@ -1,9 +1,8 @@
 #include "tasks/clean/schema.h"
 
 #include <algorithm>
-#include <map>
-
 #include <boost/json.hpp>
+#include <map>
 
 #include "common/error.h"
 #include "common/json_util.h"
@@ -19,7 +18,9 @@ const char* to_string(ColumnType type) {
 Schema load_schema(const std::filesystem::path& path) {
   json::value doc = common::read_json_file(path);
   std::string name = path.string();
-  auto fail = [&](const std::string& problem) -> void { throw common::DataError(name + ": " + problem); };
+  auto fail = [&](const std::string& problem) -> void {
+    throw common::DataError(name + ": " + problem);
+  };
   if (!doc.is_object()) fail("expected a JSON object");
   const json::object& o = doc.as_object();
   const json::value* format = o.if_contains("format");
@@ -44,12 +45,14 @@ Schema load_schema(const std::filesystem::path& path) {
     }
     std::string type(ctype->as_string());
     if (type != "numeric" && type != "categorical") {
-      fail("column \"" + std::string(cname->as_string()) + "\": type must be numeric or categorical, got \"" + type + "\"");
+      fail("column \"" + std::string(cname->as_string()) +
+           "\": type must be numeric or categorical, got \"" + type + "\"");
     }
     schema.columns.push_back({std::string(cname->as_string()),
                               type == "numeric" ? ColumnType::kNumeric : ColumnType::kCategorical});
   }
-  if (const json::value* target = o.if_contains("target"); target != nullptr && target->is_string()) {
+  if (const json::value* target = o.if_contains("target");
+      target != nullptr && target->is_string()) {
     schema.target = std::string(target->as_string());
   }
   return schema;
@@ -69,7 +72,8 @@ std::vector<std::string> diff_schema(const Schema& approved, const Schema& found
   std::vector<std::string> lines;
   std::map<std::string, std::size_t> approved_at;
   std::map<std::string, std::size_t> found_at;
-  for (std::size_t i = 0; i < approved.columns.size(); ++i) approved_at[approved.columns[i].name] = i;
+  for (std::size_t i = 0; i < approved.columns.size(); ++i)
+    approved_at[approved.columns[i].name] = i;
   for (std::size_t i = 0; i < found.columns.size(); ++i) found_at[found.columns[i].name] = i;
 
   std::vector<std::size_t> missing;  // positions in approved
@@ -100,8 +104,8 @@ std::vector<std::string> diff_schema(const Schema& approved, const Schema& found
                     to_string(approved.columns[m].type) + ") missing");
   }
   for (std::size_t a : added) {
-    lines.push_back("+ column \"" + found.columns[a].name + "\" (" + to_string(found.columns[a].type) +
-                    ") added");
+    lines.push_back("+ column \"" + found.columns[a].name + "\" (" +
+                    to_string(found.columns[a].type) + ") added");
   }
   for (std::size_t i = 0; i < approved.columns.size(); ++i) {
     auto f = found_at.find(approved.columns[i].name);

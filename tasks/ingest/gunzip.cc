@@ -11,7 +11,7 @@ namespace tasks {
 struct Gunzip::Impl {
   ByteSink sink;
   z_stream stream{};
-  bool in_member = false;   // inside a member that has not ended yet
+  bool in_member = false;  // inside a member that has not ended yet
   std::vector<char> out = std::vector<char>(1 << 18);
 };
 
@@ -42,7 +42,8 @@ void Gunzip::feed(std::string_view data) {
       continue;
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      throw common::DataError(std::string("corrupt gzip data: ") + (s.msg ? s.msg : "inflate failed"));
+      throw common::DataError(std::string("corrupt gzip data: ") +
+                              (s.msg ? s.msg : "inflate failed"));
     }
     if (rc == Z_BUF_ERROR && s.avail_out != 0) break;
   }
@@ -63,7 +64,8 @@ void Gunzip::feed(std::string_view data) {
 }
 
 void Gunzip::finish() {
-  if (impl_->in_member) throw common::DataError("truncated gzip data (the stream ends inside a member)");
+  if (impl_->in_member)
+    throw common::DataError("truncated gzip data (the stream ends inside a member)");
 }
 
 bool looks_like_gzip(std::string_view data) {

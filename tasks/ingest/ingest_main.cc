@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
       [](po::options_description& options) {
         options.add_options()("sha256", po::value<std::string>(),
                               "expected sha256 of the source bytes (as fetched)")(
-            "delimiter", po::value<char>()->default_value(','), "field delimiter, for counting rows")(
+            "delimiter", po::value<char>()->default_value(','),
+            "field delimiter, for counting rows")(
             "connect-timeout", po::value<int>()->default_value(10), "seconds to connect (http)")(
             "stall-timeout", po::value<int>()->default_value(10),
             "seconds without data before a download is abandoned and retried (http)");
@@ -47,10 +48,10 @@ int main(int argc, char** argv) {
         tasks::Source source = tasks::parse_source(options.source);
         if (source.kind == tasks::Source::Kind::kFile) report.inputs.push_back(source.path);
         report.outputs.push_back(options.output.string());
-        report.params = json::object{{"source", options.source},
-                                     {"sha256", options.expected_sha256.empty()
-                                                    ? json::value(nullptr)
-                                                    : json::value(options.expected_sha256)}};
+        report.params = json::object{
+            {"source", options.source},
+            {"sha256", options.expected_sha256.empty() ? json::value(nullptr)
+                                                       : json::value(options.expected_sha256)}};
         report.metrics = json::object{{"source_uri", options.source},
                                       {"rows", result.rows},
                                       {"bytes", result.bytes_written},

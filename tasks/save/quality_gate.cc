@@ -22,11 +22,11 @@ GateDecision quality_gate(double candidate_rmse, double deployed_rmse, double ma
     return {false, "cannot compare test RMSEs (candidate " + common::format_number(candidate_rmse) +
                        ", deployed " + common::format_number(deployed_rmse) + ")"};
   }
-  double change = deployed_rmse > 0 ? candidate_rmse / deployed_rmse - 1 : (candidate_rmse > 0 ? INFINITY : 0);
+  double change =
+      deployed_rmse > 0 ? candidate_rmse / deployed_rmse - 1 : (candidate_rmse > 0 ? INFINITY : 0);
   std::string comparison = "test RMSE " + common::format_number(candidate_rmse) + " vs deployed " +
-                           common::format_number(deployed_rmse) + " (" +
-                           (change >= 0 ? "+" : "") + percent(change) + ", limit +" +
-                           percent(max_regression) + ")";
+                           common::format_number(deployed_rmse) + " (" + (change >= 0 ? "+" : "") +
+                           percent(change) + ", limit +" + percent(max_regression) + ")";
   if (change > max_regression) return {false, comparison};
   return {true, comparison};
 }

@@ -38,7 +38,7 @@ Outcome read_all(const std::string& path, const common::CsvOptions& options, std
         (void)past;
         record.emplace_back(field);
       }
-      if (total > size) std::abort();            // fields cannot hold more than the input
+      if (total > size) std::abort();               // fields cannot hold more than the input
       if (reader.line() < last_line) std::abort();  // line numbers never go back
       last_line = reader.line();
       outcome.records.push_back(std::move(record));

@@ -4,13 +4,12 @@
 // internal error); a document that loads writes back (model_document) to a document that
 // loads to the same model and is then a fixed point; and the loaded model predicts a row
 // without throwing anything but a DataError.
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "common/error.h"
 #include "common/json_util.h"
@@ -49,7 +48,8 @@ bool same_model(const tasks::Model& a, const tasks::Model& b) {
   const tasks::TrainingData& d = a.training_data;
   const tasks::TrainingData& e = b.training_data;
   return same(h.alpha, k.alpha) && h.seed == k.seed && same(h.test_fraction, k.test_fraction) &&
-         same_split(a.metrics.test, b.metrics.test) && same_split(a.metrics.train, b.metrics.train) &&
+         same_split(a.metrics.test, b.metrics.test) &&
+         same_split(a.metrics.train, b.metrics.train) &&
          same(a.metrics.baseline_test_rmse, b.metrics.baseline_test_rmse) && d.sha256 == e.sha256 &&
          d.rows == e.rows && d.columns == e.columns && same(d.target_mean, e.target_mean);
 }

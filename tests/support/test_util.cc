@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,9 +24,9 @@ namespace test_util {
 TempDir::TempDir() {
   std::random_device device;
   for (int i = 0; i < 100; ++i) {
-    fs::path candidate = fs::temp_directory_path() /
-                         ("pipeline-test-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(device() % 1000000));
+    fs::path candidate =
+        fs::temp_directory_path() /
+        ("pipeline-test-" + std::to_string(::getpid()) + "-" + std::to_string(device() % 1000000));
     std::error_code ec;
     if (fs::create_directory(candidate, ec)) {
       path_ = fs::canonical(candidate);
@@ -41,7 +41,8 @@ TempDir::~TempDir() {
   std::error_code ec;
   // Make read-only directories writable again so they can be removed.
   for (fs::recursive_directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_directory(ec)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    if (it->is_directory(ec))
+      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
   }
   fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
   fs::remove_all(path_, ec);
@@ -96,7 +97,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const fs::path& cwd,
                                      const EnvVars& env) {
-  std::string stem = "background-" + std::to_string(::getpid()) + "-" + fs::path(argv[0]).filename().string();
+  std::string stem =
+      "background-" + std::to_string(::getpid()) + "-" + fs::path(argv[0]).filename().string();
   fs::path out = cwd / (stem + ".out");
   fs::path err = cwd / (stem + ".err");
   pid_ = ::fork();

@@ -25,9 +25,9 @@ class TempDir {
 
 // How a child process ended and what it printed.
 struct ProcessResult {
-  int exit_code = -1;   // the exit status, or 128 + signal when killed by a signal
-  std::string out;      // stdout
-  std::string err;      // stderr
+  int exit_code = -1;  // the exit status, or 128 + signal when killed by a signal
+  std::string out;     // stdout
+  std::string err;     // stderr
 };
 
 using EnvVars = std::vector<std::pair<std::string, std::string>>;
@@ -104,10 +104,10 @@ std::vector<std::string> read_lines(const std::filesystem::path& path);
 // Skips the rest of a test case with a visible message when the real housing data is not
 // there (a user's fresh clone without ../shared). Catch2 2.13 has no SKIP: the case passes
 // with a WARN that ctest prints.
-#define REQUIRE_HOUSING_OR_SKIP(var)                                                   \
-  auto var##_opt = test_util::housing_csv();                                          \
-  if (!var##_opt) {                                                                   \
-    WARN("SKIPPED: ../shared/data/housing.csv not found (runs in CI only)");          \
-    return;                                                                           \
-  }                                                                                   \
+#define REQUIRE_HOUSING_OR_SKIP(var)                                         \
+  auto var##_opt = test_util::housing_csv();                                 \
+  if (!var##_opt) {                                                          \
+    WARN("SKIPPED: ../shared/data/housing.csv not found (runs in CI only)"); \
+    return;                                                                  \
+  }                                                                          \
   const std::filesystem::path var = *var##_opt

@@ -96,10 +96,10 @@ TEST_CASE("temp files a killed report left beside its charts are removed by the 
     temps.push_back(dir / ("." + std::string(chart) + ".tmp-" + std::to_string(dead) + "-0"));
     test_util::write_text(temps.back(), "<svg partial");
   }
-  test_util::ProcessResult r = test_util::run_process(
-      {test_util::bin("report").string(), "--input", "trained.pkl", "--input", "clean.csv",
-       "--output", "report.md"},
-      dir.path(), reliability::clean_env());
+  test_util::ProcessResult r =
+      test_util::run_process({test_util::bin("report").string(), "--input", "trained.pkl",
+                              "--input", "clean.csv", "--output", "report.md"},
+                             dir.path(), reliability::clean_env());
   CHECK(r.exit_code == 0);
   for (const auto& temp : temps) CHECK_FALSE(std::filesystem::exists(temp));
   CHECK(reliability::temp_files(dir.path()).empty());

@@ -1,9 +1,8 @@
 // The plan's chain run by hand, as a shell user would: ingest && clean && train && save &&
 // report on the real housing data, checked against SPEC section 7's reference numbers, the
 // provenance of SPEC section 3, and byte-identical outputs on a second run.
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "common/sha256.h"
@@ -30,7 +29,8 @@ void run_chain(const TempDir& dir, const fs::path& source, const std::string& ru
   };
   step({"ingest", "--input", source.string(), "--output", "raw.csv"});
   step({"clean", "--input", "raw.csv", "--output", "clean.csv"});
-  step({"train", "--input", "clean.csv", "--output", "trained.pkl", "--target", "median_house_value"});
+  step({"train", "--input", "clean.csv", "--output", "trained.pkl", "--target",
+        "median_house_value"});
   step({"save", "--input", "trained.pkl", "--output", "flask_api_running.txt", "--no-serve"});
   step({"report", "--input", "trained.pkl", "--input", "clean.csv", "--output", "report.md"});
 }
@@ -77,7 +77,8 @@ TEST_CASE("the chain by hand reproduces the reference numbers with full provenan
   CHECK(close(number_at(model, {"metrics", "baseline_test_rmse"}), 115452.78993305613));
   CHECK(close(number_at(model, {"intercept"}), 235631.04197605193));
 
-  for (const auto& file : {"raw.csv", "clean.csv", "trained.pkl", "report.md", "flask_api_running.txt"}) {
+  for (const auto& file :
+       {"raw.csv", "clean.csv", "trained.pkl", "report.md", "flask_api_running.txt"}) {
     CHECK(fs::file_size(dir / file) > 0);
   }
   // Every task logged start and end, appended its metrics row, and entered the manifest
@@ -103,7 +104,8 @@ TEST_CASE("the chain by hand reproduces the reference numbers with full provenan
     for (const json::value& output : entry.at("outputs").as_array()) {
       std::string path(output.at("path").as_string());
       CHECK(output.at("sha256").as_string() == common::sha256_file(dir / path));
-      CHECK(output.at("bytes").to_number<double>() == static_cast<double>(fs::file_size(dir / path)));
+      CHECK(output.at("bytes").to_number<double>() ==
+            static_cast<double>(fs::file_size(dir / path)));
     }
   }
   auto train_end = json::parse(read_lines(dir / "logs" / "train.log").back());

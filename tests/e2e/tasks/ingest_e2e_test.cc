@@ -1,8 +1,8 @@
 // End-to-end tests of the real `ingest` binary: local paths, file:// and http:// sources
 // (a real HTTP server: Python's http.server on a loopback port), gzip, retries.
-#include <catch2/catch.hpp>
-
 #include <zlib.h>
+
+#include <catch2/catch.hpp>
 
 #include "common/sha256.h"
 #include "tests/support/test_util.h"
@@ -44,7 +44,8 @@ TEST_CASE("ingest copies a local file and counts records across quoted newlines"
 TEST_CASE("ingest reads file:// URIs and decompresses gzip", "[ingest]") {
   TempDir dir;
   write_gzip(dir / "src.csv.gz", kCsv);
-  auto r = ingest(dir, {"--input", "file://" + (dir / "src.csv.gz").string(), "--output", "raw.csv"});
+  auto r =
+      ingest(dir, {"--input", "file://" + (dir / "src.csv.gz").string(), "--output", "raw.csv"});
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "raw.csv") == kCsv);
 }
@@ -107,7 +108,8 @@ TEST_CASE("ingest fetches over HTTP, gzip included", "[ingest][http]") {
 TEST_CASE("ingest reports a refused connection as a temporary failure", "[ingest][http]") {
   TempDir dir;
   int port = test_util::free_port();  // nothing listens there
-  auto r = ingest(dir, {"--input", "http://127.0.0.1:" + std::to_string(port) + "/x.csv", "--output", "x.csv"});
+  auto r = ingest(
+      dir, {"--input", "http://127.0.0.1:" + std::to_string(port) + "/x.csv", "--output", "x.csv"});
   CHECK(r.exit_code == 75);
   CHECK(r.err.find("ingest.read: attempt 2 failed, retrying") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "x.csv"));

@@ -39,23 +39,24 @@ TEST_CASE("clean on a full disk exits 74 and keeps the previous output", "[limit
     return;
   }
   write_text(dir / "disk" / "clean.csv", "previous\n");
-  auto r = run_process(with_dirs(dir, {test_util::bin("clean").string(), "--input",
-                                       test_util::source("data/raw.csv").string(), "--output",
-                                       "clean.csv"}),
-                       dir / "disk");
+  auto r = run_process(
+      with_dirs(dir, {test_util::bin("clean").string(), "--input",
+                      test_util::source("data/raw.csv").string(), "--output", "clean.csv"}),
+      dir / "disk");
   CHECK(r.exit_code == 74);
   CHECK(r.err == "clean: cannot write clean.csv: No space left on device\n");
   CHECK(read_text(dir / "disk" / "clean.csv") == "previous\n");
   check_no_temp_files(dir / "disk");
 }
 
-TEST_CASE("ingest under a file-size limit exits 74 and keeps the previous output", "[limits][ingest]") {
+TEST_CASE("ingest under a file-size limit exits 74 and keeps the previous output",
+          "[limits][ingest]") {
   TempDir dir;
   write_text(dir / "raw.csv", "previous\n");
-  auto r = run_process(with_dirs(dir, {"prlimit", "--fsize=100000", test_util::bin("ingest").string(),
-                                       "--input", test_util::source("data/raw.csv").string(),
-                                       "--output", "raw.csv"}),
-                       dir.path());
+  auto r = run_process(
+      with_dirs(dir, {"prlimit", "--fsize=100000", test_util::bin("ingest").string(), "--input",
+                      test_util::source("data/raw.csv").string(), "--output", "raw.csv"}),
+      dir.path());
   CHECK(r.exit_code == 74);
   CHECK(r.err == "ingest: cannot write raw.csv: File too large\n");
   CHECK(read_text(dir / "raw.csv") == "previous\n");
@@ -71,10 +72,10 @@ TEST_CASE("clean in a read-only workspace exits 73 naming the output", "[limits]
   }
   write_text(dir / "ro" / "clean.csv", "previous\n");
   REQUIRE(disk.make_read_only());
-  auto r = run_process(with_dirs(dir, {test_util::bin("clean").string(), "--input",
-                                       test_util::source("data/raw.csv").string(), "--output",
-                                       "clean.csv"}),
-                       dir / "ro");
+  auto r = run_process(
+      with_dirs(dir, {test_util::bin("clean").string(), "--input",
+                      test_util::source("data/raw.csv").string(), "--output", "clean.csv"}),
+      dir / "ro");
   CHECK(r.exit_code == 73);
   CHECK(r.err == "clean: cannot create clean.csv: Read-only file system\n");
   CHECK(read_text(dir / "ro" / "clean.csv") == "previous\n");

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -13,9 +12,9 @@
 #include "common/error.h"
 #include "common/failure.h"
 #include "common/manifest.h"
+#include "common/run_main.h"
 #include "common/sha256.h"
 #include "common/written_files.h"
-#include "common/run_main.h"
 #include "tests/support/test_util.h"
 #include "tests/unit/common/child_process.h"
 
@@ -80,7 +79,8 @@ TEST_CASE("large and small writes arrive in order", "[atomic_file]") {
   {
     AtomicFile file(dir / "out.bin");
     for (int i = 0; i < 50; ++i) {
-      std::string chunk(static_cast<std::size_t>(i * i * 997 % 3000000), static_cast<char>('a' + i % 26));
+      std::string chunk(static_cast<std::size_t>(i * i * 997 % 3000000),
+                        static_cast<char>('a' + i % 26));
       file.write(chunk);
       expected += chunk;
     }
@@ -161,10 +161,9 @@ TEST_CASE("a process killed before commit leaves the old content and a stale tem
   CHECK(test_util::read_text(dir / "out.csv") == "old\n");
 }
 
-TEST_CASE("temp files of running processes and unrelated files are not removed",
-          "[atomic_file]") {
+TEST_CASE("temp files of running processes and unrelated files are not removed", "[atomic_file]") {
   TempDir dir;
-  AtomicFile mine(dir / "out.csv");  // this process is alive
+  AtomicFile mine(dir / "out.csv");                     // this process is alive
   test_util::write_text(dir / ".out.csv.tmp-1-0", "");  // pid 1 is alive too
   test_util::write_text(dir / ".other.csv.tmp-999999-0", "");
   test_util::write_text(dir / "out.csv.bak", "");
@@ -200,11 +199,11 @@ TEST_CASE("a target in a read-only directory is an OutputError with the path", "
     return 0;
   });
   REQUIRE(child.exit_code == 73);
-  CHECK(child.message == "cannot create " + (dir / "ro" / "out.csv").string() + ": Permission denied");
+  CHECK(child.message ==
+        "cannot create " + (dir / "ro" / "out.csv").string() + ": Permission denied");
 }
 
-TEST_CASE("a target under a regular file is an OutputError naming the directory",
-          "[atomic_file]") {
+TEST_CASE("a target under a regular file is an OutputError naming the directory", "[atomic_file]") {
   TempDir dir;
   test_util::write_text(dir / "file", "");
   CHECK_THROWS_AS(AtomicFile(dir / "file" / "out.csv"), common::OutputError);
@@ -220,7 +219,9 @@ TEST_CASE("a file-size limit is an I/O error with exit code 74 and the target un
   child_process::Result child = child_process::run([&](const auto&) {
     std::FILE* err = std::freopen(err_path.c_str(), "w", stderr);
     if (err == nullptr) return 97;
-    struct rlimit limit{64 * 1024, 64 * 1024};
+    struct rlimit limit {
+      64 * 1024, 64 * 1024
+    };
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 98;
     // run_main ignores SIGXFSZ, so the write fails with EFBIG instead of killing us.
     return common::run_main("save", [&] {

@@ -1,7 +1,6 @@
 #include "common/background_sha256.h"
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 

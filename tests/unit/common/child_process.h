@@ -30,7 +30,8 @@ struct Result {
 // status; an escaping exception exits 99 with what() as the message. `report` sends text
 // back through a pipe (so a child that cannot write files can still report). The child
 // ends with _exit, so no test-framework or sanitizer exit handler runs twice.
-inline Result run(const std::function<int(const std::function<void(const std::string&)>& report)>& body) {
+inline Result run(
+    const std::function<int(const std::function<void(const std::string&)>& report)>& body) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   std::fflush(nullptr);

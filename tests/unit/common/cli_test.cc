@@ -1,7 +1,6 @@
 #include "common/cli.h"
 
 #include <catch2/catch.hpp>
-
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -73,9 +72,9 @@ class CaptureStdout {
 TEST_CASE("the shared flags are parsed", "[cli]") {
   CleanEnv env;
   Cli cli(clean_info());
-  REQUIRE(parse(cli, {"clean", "--input", "a.csv", "--input", "b.csv", "--output", "out.csv",
-                      "--run-id", "run-1", "--log-dir", "L", "--metrics-dir", "M",
-                      "--runs-dir", "R"}));
+  REQUIRE(
+      parse(cli, {"clean", "--input", "a.csv", "--input", "b.csv", "--output", "out.csv",
+                  "--run-id", "run-1", "--log-dir", "L", "--metrics-dir", "M", "--runs-dir", "R"}));
   const common::CommonOptions& o = cli.common();
   CHECK(o.inputs == std::vector<std::string>{"a.csv", "b.csv"});
   CHECK(o.output == "out.csv");
@@ -113,8 +112,10 @@ TEST_CASE("environment variables fill in absent flags", "[cli]") {
 }
 
 TEST_CASE("empty environment variables count as unset", "[cli]") {
-  ScopedEnv env{{"PIPELINE_RUN_ID", ""}, {"PIPELINE_LOG_DIR", ""},
-                {"PIPELINE_METRICS_DIR", nullptr}, {"PIPELINE_RUNS_DIR", nullptr}};
+  ScopedEnv env{{"PIPELINE_RUN_ID", ""},
+                {"PIPELINE_LOG_DIR", ""},
+                {"PIPELINE_METRICS_DIR", nullptr},
+                {"PIPELINE_RUNS_DIR", nullptr}};
   Cli cli(clean_info());
   REQUIRE(parse(cli, {"clean"}));
   CHECK(cli.common().log_dir == "logs");
@@ -209,7 +210,8 @@ TEST_CASE("the help flag prints usage, options and an example and returns false"
   CHECK_FALSE(parse(short_form, {"clean", "-h"}));
 }
 
-TEST_CASE("the version flag prints version, commit, compiler and Boost and returns false", "[cli]") {
+TEST_CASE("the version flag prints version, commit, compiler and Boost and returns false",
+          "[cli]") {
   CleanEnv env;
   Cli cli(clean_info());
   CaptureStdout out;

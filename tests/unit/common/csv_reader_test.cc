@@ -1,8 +1,7 @@
 #include "common/csv_reader.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -86,7 +85,10 @@ TEST_CASE("tricky inputs parse into the expected records at every buffer size", 
       {"embedded CR", "\"x\ry\",1\rz,2\r", {{1, {"x\ry", "1"}}, {3, {"z", "2"}}}},
       {"CRLF line ends", "a,b\r\n1,2\r\n", {{1, {"a", "b"}}, {2, {"1", "2"}}}},
       {"CR-only line ends", "a,b\r1,2\r3,4", {{1, {"a", "b"}}, {2, {"1", "2"}}, {3, {"3", "4"}}}},
-      {"UTF-8 BOM", "\xEF\xBB\xBF" "a,b\n1,2\n", {{1, {"a", "b"}}, {2, {"1", "2"}}}},
+      {"UTF-8 BOM",
+       "\xEF\xBB\xBF"
+       "a,b\n1,2\n",
+       {{1, {"a", "b"}}, {2, {"1", "2"}}}},
       {"BOM then quoted field", "\xEF\xBB\xBF\"a\",b\n", {{1, {"a", "b"}}}},
       {"BOM only", "\xEF\xBB\xBF", {}},
       {"empty file", "", {}},
@@ -101,10 +103,10 @@ TEST_CASE("tricky inputs parse into the expected records at every buffer size", 
       {"a record after quoted newlines reports its physical line",
        "h1,h2\n\"multi\nline\nvalue\",x\nshort\n",
        {{1, {"h1", "h2"}}, {2, {"multi\nline\nvalue", "x"}}, {5, {"short"}}}},
-      {"empty fields", ",\na,,b\nc,\n",
-       {{1, {"", ""}}, {2, {"a", "", "b"}}, {3, {"c", ""}}}},
+      {"empty fields", ",\na,,b\nc,\n", {{1, {"", ""}}, {2, {"a", "", "b"}}, {3, {"c", ""}}}},
       {"quoted empty fields", "\"\",x\n\"\"\n", {{1, {"", "x"}}, {2, {""}}}},
-      {"invalid UTF-8 passes through as bytes", "\xff\xfe,\xc3\x28\n\x80\n",
+      {"invalid UTF-8 passes through as bytes",
+       "\xff\xfe,\xc3\x28\n\x80\n",
        {{1, {"\xff\xfe", "\xc3\x28"}}, {2, {"\x80"}}}},
       {"NUL bytes pass through", std::string("a\0b,c\n", 6), {{1, {std::string("a\0b", 3), "c"}}}},
       {"a quote inside an unquoted field is data", "ab\"c,d\n", {{1, {"ab\"c", "d"}}}},
@@ -153,8 +155,8 @@ TEST_CASE("records read with a 7-byte buffer equal those read with a large one",
   std::string content = "\xEF\xBB\xBFid,text,value\r\n";
   std::uint32_t state = 12345;
   auto rnd = [&state] { return state = state * 1664525u + 1013904223u; };
-  const char* pieces[] = {"plain", "\"q,uo\"\"te\"", "\"multi\nline\"", "", "\"\"",
-                          "\"cr\rlf\r\n\"", "\xff\xc3", "12.5"};
+  const char* pieces[] = {"plain", "\"q,uo\"\"te\"", "\"multi\nline\"", "",
+                          "\"\"",  "\"cr\rlf\r\n\"", "\xff\xc3",        "12.5"};
   for (int i = 0; i < 400; ++i) {
     content += std::to_string(i) + "," + pieces[rnd() % 8] + "," + pieces[rnd() % 8];
     content += (rnd() % 3 == 0) ? "\r\n" : (rnd() % 2 ? "\n" : "\n\n");
@@ -167,8 +169,7 @@ TEST_CASE("records read with a 7-byte buffer equal those read with a large one",
   CHECK(read_all(dir / "data.csv", with_buffer(1)) == big);
 }
 
-TEST_CASE("random records of every length read back as written, whatever the delimiter",
-          "[csv]") {
+TEST_CASE("random records of every length read back as written, whatever the delimiter", "[csv]") {
   // Fields of 0 to 150 bytes put delimiters and line ends on both sides of the reader's
   // 64-byte scanning blocks and its buffer refills; a field that needs quotes gets them.
   std::uint32_t state = 2024;
@@ -198,8 +199,8 @@ TEST_CASE("random records of every length read back as written, whatever the del
       content += rnd() % 3 == 0 ? "\r\n" : "\n";
       written.push_back(std::move(record));
     }
-    for (std::size_t buffer : {std::size_t{1}, std::size_t{63}, std::size_t{64},
-                               std::size_t{65}, std::size_t{1000}, std::size_t{1} << 20}) {
+    for (std::size_t buffer : {std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65},
+                               std::size_t{1000}, std::size_t{1} << 20}) {
       INFO("delimiter " << static_cast<int>(delimiter) << ", buffer " << buffer);
       std::vector<Record> read = parse(content, with_buffer(buffer, delimiter));
       REQUIRE(read.size() == written.size());
@@ -220,8 +221,8 @@ TEST_CASE("a 1 MB field is read whole, quoted or not", "[csv]") {
     quoted_value += i % 1000 == 0 ? "a\"\n" : "abcd";
   }
   std::string content = "a,b\n" + plain + ",1\n\"" + quoted_raw + "\",2\nlast,3\n";
-  std::size_t newlines_in_quoted = static_cast<std::size_t>(std::count(
-      quoted_value.begin(), quoted_value.end(), '\n'));
+  std::size_t newlines_in_quoted =
+      static_cast<std::size_t>(std::count(quoted_value.begin(), quoted_value.end(), '\n'));
   for (std::size_t buffer : {std::size_t{7}, std::size_t{1} << 20}) {
     std::vector<Record> records = parse(content, with_buffer(buffer));
     REQUIRE(records.size() == 4);
@@ -273,7 +274,9 @@ TEST_CASE("many blank lines are not mistaken for a long record", "[csv]") {
 
 TEST_CASE("bytes_consumed reaches the file size at the end", "[csv]") {
   TempDir dir;
-  std::string content = "\xEF\xBB\xBF" "a,b\r\n\"1\n2\",3\n\n";
+  std::string content =
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"1\n2\",3\n\n";
   test_util::write_text(dir / "data.csv", content);
   CsvReader reader(dir / "data.csv", with_buffer(7));
   CHECK(reader.bytes_consumed() == 0);
@@ -287,15 +290,16 @@ TEST_CASE("the file's path prefixes errors when no name is given", "[csv]") {
   test_util::write_text(dir / "raw.csv", "\"open");
   CsvReader reader(dir / "raw.csv");
   CHECK(reader.name() == (dir / "raw.csv").string());
-  CHECK_THROWS_WITH(reader.next(),
-                    (dir / "raw.csv").string() + ":1: unterminated quoted field (end of file reached)");
+  CHECK_THROWS_WITH(reader.next(), (dir / "raw.csv").string() +
+                                       ":1: unterminated quoted field (end of file reached)");
 }
 
 TEST_CASE("a missing file is an InputMissingError naming the path", "[csv]") {
   TempDir dir;
   std::filesystem::path path = dir / "missing.csv";
   CHECK_THROWS_AS(CsvReader(path), common::InputMissingError);
-  CHECK_THROWS_WITH(CsvReader(path), "cannot open " + path.string() + ": No such file or directory");
+  CHECK_THROWS_WITH(CsvReader(path),
+                    "cannot open " + path.string() + ": No such file or directory");
 }
 
 TEST_CASE("null tokens default to the SPEC's set and can be replaced", "[csv]") {

@@ -1,14 +1,12 @@
 #include "common/error.h"
 
+#include <boost/program_options/errors.hpp>
 #include <catch2/catch.hpp>
-
 #include <cerrno>
 #include <iostream>
 #include <new>
 #include <sstream>
 #include <stdexcept>
-
-#include <boost/program_options/errors.hpp>
 
 #include "common/failure.h"
 #include "common/message.h"
@@ -96,9 +94,8 @@ TEST_CASE("run_main returns the body's exit code and prints nothing", "[error][r
 
 TEST_CASE("run_main prints an Error as program: message and exits with its code",
           "[error][run_main]") {
-  auto [result, err] = run_capturing([]() -> int {
-    throw common::DataError("raw.csv:1042: expected 10 fields, found 11");
-  });
+  auto [result, err] = run_capturing(
+      []() -> int { throw common::DataError("raw.csv:1042: expected 10 fields, found 11"); });
   CHECK(result == 65);
   CHECK(err == "prog: raw.csv:1042: expected 10 fields, found 11\n");
 }
@@ -118,9 +115,8 @@ TEST_CASE("run_main reports other exceptions as internal errors", "[error][run_m
 }
 
 TEST_CASE("run_main reports option parsing errors as usage errors", "[error][run_main]") {
-  auto [result, err] = run_capturing([]() -> int {
-    throw boost::program_options::unknown_option("--bogus");
-  });
+  auto [result, err] =
+      run_capturing([]() -> int { throw boost::program_options::unknown_option("--bogus"); });
   CHECK(result == 64);
   CHECK(err == "prog: unrecognised option '--bogus' (see prog --help)\n");
 }

@@ -1,7 +1,6 @@
 #include "common/failpoint.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "common/error.h"

@@ -1,15 +1,13 @@
 #include "common/json_util.h"
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "common/error.h"
 #include "tests/support/test_util.h"
@@ -161,8 +159,7 @@ TEST_CASE("doubles written as pretty JSON read back to the same bits", "[json]")
   CHECK(differ == 0);
 }
 
-TEST_CASE("json_number accepts every JSON number kind and names the field otherwise",
-          "[json]") {
+TEST_CASE("json_number accepts every JSON number kind and names the field otherwise", "[json]") {
   CHECK(common::json_number(json::value(3), "alpha") == 3.0);
   CHECK(common::json_number(json::value(std::uint64_t{7}), "alpha") == 7.0);
   CHECK(common::json_number(json::value(0.25), "alpha") == 0.25);

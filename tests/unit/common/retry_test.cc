@@ -1,7 +1,6 @@
 #include "common/retry.h"
 
 #include <catch2/catch.hpp>
-
 #include <cerrno>
 #include <stdexcept>
 #include <string>
@@ -43,9 +42,10 @@ TEST_CASE("the last transient error propagates after n_tries attempts", "[retry]
   Observed seen;
   int calls = 0;
   RetryPolicy policy{4, std::chrono::milliseconds(0)};
-  CHECK_THROWS_WITH(common::retry(policy, seen.observer(),
-                                  [&] { throw common::TransientError("try " + std::to_string(++calls)); }),
-                    "try 4");
+  CHECK_THROWS_WITH(
+      common::retry(policy, seen.observer(),
+                    [&] { throw common::TransientError("try " + std::to_string(++calls)); }),
+      "try 4");
   CHECK(calls == 4);
   CHECK(seen.attempts == std::vector<int>{1, 2, 3});
 }
@@ -65,25 +65,32 @@ TEST_CASE("a non-transient error is not retried", "[retry]") {
 
 TEST_CASE("I/O errors are retried only for transient errno values", "[retry]") {
   int calls = 0;
-  CHECK_THROWS_AS(common::retry(kFast, nullptr, [&] {
-    ++calls;
-    throw common::IoError("cannot read x: Input/output error", EIO);
-  }), common::IoError);
+  CHECK_THROWS_AS(common::retry(kFast, nullptr,
+                                [&] {
+                                  ++calls;
+                                  throw common::IoError("cannot read x: Input/output error", EIO);
+                                }),
+                  common::IoError);
   CHECK(calls == 3);
   calls = 0;
-  CHECK_THROWS_AS(common::retry(kFast, nullptr, [&] {
-    ++calls;
-    throw common::IoError("cannot write x: No space left on device", ENOSPC);
-  }), common::IoError);
+  CHECK_THROWS_AS(common::retry(kFast, nullptr,
+                                [&] {
+                                  ++calls;
+                                  throw common::IoError("cannot write x: No space left on device",
+                                                        ENOSPC);
+                                }),
+                  common::IoError);
   CHECK(calls == 1);
 }
 
 TEST_CASE("exceptions outside the Error hierarchy pass straight through", "[retry]") {
   int calls = 0;
-  CHECK_THROWS_WITH(common::retry(kFast, nullptr, [&]() -> int {
-    ++calls;
-    throw std::runtime_error("not ours");
-  }), "not ours");
+  CHECK_THROWS_WITH(common::retry(kFast, nullptr,
+                                  [&]() -> int {
+                                    ++calls;
+                                    throw std::runtime_error("not ours");
+                                  }),
+                    "not ours");
   CHECK(calls == 1);
 }
 

@@ -1,7 +1,6 @@
 #include "common/sha256.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "common/error.h"
@@ -56,5 +55,6 @@ TEST_CASE("sha256 of a missing file is an InputMissingError naming it", "[sha256
 TEST_CASE("sha256 of a directory is an I/O error naming it", "[sha256]") {
   TempDir dir;
   CHECK_THROWS_AS(sha256_file(dir.path()), common::IoError);
-  CHECK_THROWS_WITH(sha256_file(dir.path()), "cannot read " + dir.path().string() + ": Is a directory");
+  CHECK_THROWS_WITH(sha256_file(dir.path()),
+                    "cannot read " + dir.path().string() + ": Is a directory");
 }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -55,7 +54,8 @@ TEST_CASE("a zombie is no service", "[service]") {
     problem = service_problem(dir / "serve.pid", "deploy/serve.pid");
     if (!problem.empty()) break;
   }
-  CHECK(problem == "service not running: pid " + std::to_string(child) + " of deploy/serve.pid is gone");
+  CHECK(problem ==
+        "service not running: pid " + std::to_string(child) + " of deploy/serve.pid is gone");
   int status = 0;
   ::waitpid(child, &status, 0);
 }
@@ -64,7 +64,8 @@ TEST_CASE("a pid file older than the process it names is no service (pid reused)
   // After a reboot the old pid may belong to a process started later than the file.
   TempDir dir;
   test_util::write_text(dir / "serve.pid", std::to_string(::getpid()) + "\n");
-  fs::last_write_time(dir / "serve.pid", fs::file_time_type::clock::now() - std::chrono::hours(24 * 365));
+  fs::last_write_time(dir / "serve.pid",
+                      fs::file_time_type::clock::now() - std::chrono::hours(24 * 365));
   CHECK(service_problem(dir / "serve.pid", "deploy/serve.pid") ==
         "service not running: pid " + std::to_string(::getpid()) + " of deploy/serve.pid is gone");
 }

@@ -23,18 +23,22 @@ TEST_CASE("identical schemas have no diff", "[clean][schema]") {
   CHECK(tasks::diff_schema(s, s).empty());
 }
 
-TEST_CASE("schema diff reports added, missing, renamed, retyped and moved columns", "[clean][schema]") {
+TEST_CASE("schema diff reports added, missing, renamed, retyped and moved columns",
+          "[clean][schema]") {
   using Lines = std::vector<std::string>;
   CHECK(tasks::diff_schema(schema({{"a", kNum}}), schema({{"a", kNum}, {"b", kCat}})) ==
         Lines{"+ column \"b\" (categorical) added"});
   CHECK(tasks::diff_schema(schema({{"a", kNum}, {"b", kCat}}), schema({{"a", kNum}})) ==
         Lines{"- column \"b\" (categorical) missing"});
-  CHECK(tasks::diff_schema(schema({{"a", kNum}, {"b", kCat}}), schema({{"a", kNum}, {"c", kCat}})) ==
-        Lines{"~ column \"b\" renamed to \"c\""});
+  CHECK(
+      tasks::diff_schema(schema({{"a", kNum}, {"b", kCat}}), schema({{"a", kNum}, {"c", kCat}})) ==
+      Lines{"~ column \"b\" renamed to \"c\""});
   CHECK(tasks::diff_schema(schema({{"a", kNum}}), schema({{"a", kCat}})) ==
         Lines{"~ column \"a\": numeric -> categorical"});
-  CHECK(tasks::diff_schema(schema({{"a", kNum}, {"b", kNum}}), schema({{"b", kNum}, {"a", kNum}})) ==
-        Lines{"~ column \"a\" moved from position 1 to 2", "~ column \"b\" moved from position 2 to 1"});
+  CHECK(
+      tasks::diff_schema(schema({{"a", kNum}, {"b", kNum}}), schema({{"b", kNum}, {"a", kNum}})) ==
+      Lines{"~ column \"a\" moved from position 1 to 2",
+            "~ column \"b\" moved from position 2 to 1"});
 }
 
 TEST_CASE("a schema survives a round trip through its JSON file", "[clean][schema]") {

@@ -1,7 +1,8 @@
 #include "tasks/ingest/gunzip.h"
 
-#include <catch2/catch.hpp>
 #include <zlib.h>
+
+#include <catch2/catch.hpp>
 
 #include "common/error.h"
 
@@ -24,7 +25,8 @@ std::string gzip(const std::string& text) {
 std::string gunzip_in_pieces(const std::string& data, std::size_t piece) {
   std::string out;
   tasks::Gunzip g([&](std::string_view d) { out.append(d); });
-  for (std::size_t i = 0; i < data.size(); i += piece) g.feed(std::string_view(data).substr(i, piece));
+  for (std::size_t i = 0; i < data.size(); i += piece)
+    g.feed(std::string_view(data).substr(i, piece));
   g.finish();
   return out;
 }

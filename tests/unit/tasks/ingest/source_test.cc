@@ -18,6 +18,7 @@ TEST_CASE("unsupported sources are usage errors", "[ingest][source]") {
   REQUIRE_THROWS_WITH(tasks::parse_source("ftp://example.com/x.csv"),
                       "unsupported source 'ftp://example.com/x.csv': expected a path, file://, "
                       "http:// or https://");
-  REQUIRE_THROWS_WITH(tasks::parse_source("file://relative/x.csv"),
-                      "unsupported file URI 'file://relative/x.csv': expected file:///absolute/path");
+  REQUIRE_THROWS_WITH(
+      tasks::parse_source("file://relative/x.csv"),
+      "unsupported file URI 'file://relative/x.csv': expected file:///absolute/path");
 }

@@ -5,16 +5,16 @@
 
 #include "common/error.h"
 #include "common/json_util.h"
-#include "tests/support/test_util.h"
 #include "tests/support/small_model.h"
+#include "tests/support/test_util.h"
 
 namespace json = boost::json;
-using test_util::small_model;
 using tasks::load_model;
 using tasks::Model;
 using tasks::model_document;
 using tasks::model_from_json;
 using tasks::model_to_json;
+using test_util::small_model;
 
 namespace {
 

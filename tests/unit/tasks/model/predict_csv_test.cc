@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
-#include "tests/support/test_util.h"
 #include "tests/support/small_model.h"
+#include "tests/support/test_util.h"
 
-using test_util::small_model;
 using tasks::predict_csv_file;
 using test_util::read_text;
+using test_util::small_model;
 using test_util::TempDir;
 using test_util::write_text;
 

@@ -7,11 +7,11 @@
 #include "tests/support/small_model.h"
 
 namespace json = boost::json;
-using test_util::small_model;
 using tasks::FieldValue;
 using tasks::predict_fields;
 using tasks::predict_json;
 using tasks::predict_row;
+using test_util::small_model;
 
 namespace {
 
