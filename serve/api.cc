@@ -26,11 +26,6 @@ ApiResponse error_response(unsigned status, std::string_view message) {
 
 namespace {
 
-ServiceIdentity& identity_slot() {
-  static ServiceIdentity identity;
-  return identity;
-}
-
 // The /health fields after the uptime that say who answers: fixed for the process.
 std::string identity_json(const ServiceIdentity& identity) {
   auto text_or_null = [](const std::string& text) {
@@ -83,12 +78,10 @@ ApiResponse predict(const ServedModel& model, const ApiRequest& request) {
 
 }  // namespace
 
-void set_service_identity(ServiceIdentity identity) { identity_slot() = std::move(identity); }
-
-Api::Api(const ModelHolder& models)
+Api::Api(const ModelHolder& models, const ServiceIdentity& identity)
     : models_(models),
       started_(std::chrono::steady_clock::now()),
-      identity_json_(identity_json(identity_slot())) {}
+      identity_json_(identity_json(identity)) {}
 
 ApiResponse Api::handle(const ApiRequest& request) const {
   std::string_view path = request.target.substr(0, request.target.find('?'));

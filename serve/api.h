@@ -33,11 +33,6 @@ struct ServiceIdentity {
   std::string deployment_id;
 };
 
-// Sets the identity of this process's service. A process serves one deployment: serve's
-// main calls it once, before the Server (and its Api) is built; an Api takes the identity
-// set at its construction.
-void set_service_identity(ServiceIdentity identity);
-
 // The service's endpoints:
 //   GET  /health   200 {"status":"ok","model_sha256":...,"uptime_s":...,"pid":...,
 //                  "deploy_dir":...,"deployment_id":...} (the last two null for --model)
@@ -49,7 +44,8 @@ void set_service_identity(ServiceIdentity identity);
 // Errors are {"error": message, "status": code}. Never throws for bad input.
 class Api {
  public:
-  explicit Api(const ModelHolder& models);
+  // `identity` is who /health says answers (ServerOptions::identity).
+  explicit Api(const ModelHolder& models, const ServiceIdentity& identity = {});
   ApiResponse handle(const ApiRequest& request) const;
 
  private:

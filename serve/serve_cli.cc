@@ -155,13 +155,13 @@ int run(int argc, char** argv) {
   options.log_dir = cli.common().log_dir;
   options.run_id = cli.common().run_id;
 
-  // The identity /health reports is fixed before the Server builds its Api. A directory
-  // with nothing deployed is left to the Server to report.
+  // The identity /health reports. A directory with nothing deployed is left to the Server
+  // to report.
   std::optional<tasks::DeploymentIdentity> identity;
   std::error_code ec;
   if (has_deploy && fs::exists(fs::symlink_status(options.source.deploy_dir / "current", ec))) {
     identity = tasks::deployment_identity(options.source.deploy_dir);
-    serve::set_service_identity({identity->dir.string(), identity->id});
+    options.identity = {identity->dir.string(), identity->id};
   }
   std::string host = options.host;
   serve::Server server(std::move(options));

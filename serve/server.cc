@@ -69,7 +69,7 @@ Server::Server(ServerOptions options)
     : options_(std::move(options)),
       log_(options_.log_dir, options_.run_id),
       models_(load_served_model(options_.source)),
-      api_(models_),
+      api_(models_, options_.identity),
       registry_([this] { asio::post(strand_, [this] { finish(); }); },
                 [this] {
                   asio::post(strand_, [this] {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "serve/api.h"
 #include "serve/served_model.h"
 
 namespace serve {
@@ -19,6 +20,7 @@ struct ServerOptions {
   std::filesystem::path pid_file;          // written once serving, removed on exit; "": none
   std::filesystem::path log_dir = "logs";  // serve.log goes here
   std::string run_id;                      // recorded in every log line
+  ServiceIdentity identity;                // the deployment /health names; empty for --model
   int threads = 2;                         // I/O threads answering requests
   int prediction_threads = 2;              // threads computing large predictions
   std::uint64_t body_limit = 8u << 20;     // larger request bodies get 413

@@ -11,8 +11,8 @@ namespace {
 
 serve::ApiResponse call(const serve::ModelHolder& holder, std::string_view method,
                         std::string_view target, std::string_view content_type = "",
-                        std::string_view body = "") {
-  serve::Api api(holder);
+                        std::string_view body = "", const serve::ServiceIdentity& identity = {}) {
+  serve::Api api(holder, identity);
   return api.handle({method, target, content_type, body});
 }
 
@@ -109,9 +109,8 @@ TEST_CASE("a reload changes the model later requests see, not the one a caller h
 TEST_CASE("health says which process and deployment answer, null ones for a model file",
           "[serve][api]") {
   serve::ModelHolder holder(serve_fixture::served("abc"));
-  serve::set_service_identity({"/srv/deploy \"a\"", "0123456789abcdef0123456789abcdef"});
-  serve::ApiResponse deployed = call(holder, "GET", "/health");
-  serve::set_service_identity({});
+  serve::ApiResponse deployed = call(holder, "GET", "/health", "", "",
+                                     {"/srv/deploy \"a\"", "0123456789abcdef0123456789abcdef"});
   serve::ApiResponse file = call(holder, "GET", "/health");
   std::string pid = std::to_string(::getpid());
   CHECK(deployed.body.find(",\"pid\":" + pid +
