@@ -1,7 +1,6 @@
 #include "common/number.h"
 
 #include <catch2/catch.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -26,12 +25,23 @@ TEST_CASE("whole decimal fields parse as numbers", "[number]") {
     double value;
   };
   const std::vector<Case> cases = {
-      {"0", 0.0},           {"-0", -0.0},         {"+3", 3.0},
-      {"12.5", 12.5},       {".5", 0.5},          {"5.", 5.0},
-      {"1e3", 1000.0},      {"1E-2", 0.01},       {"-122.23", -122.23},
-      {"452600.0", 452600.0}, {"inf", inf},       {"-inf", -inf},
-      {"1e400", inf},       {"-1e400", -inf},     {"1e-400", 0.0},
-      {"-1e-400", -0.0},    {"4.9e-324", 4.9e-324},
+      {"0", 0.0},
+      {"-0", -0.0},
+      {"+3", 3.0},
+      {"12.5", 12.5},
+      {".5", 0.5},
+      {"5.", 5.0},
+      {"1e3", 1000.0},
+      {"1E-2", 0.01},
+      {"-122.23", -122.23},
+      {"452600.0", 452600.0},
+      {"inf", inf},
+      {"-inf", -inf},
+      {"1e400", inf},
+      {"-1e400", -inf},
+      {"1e-400", 0.0},
+      {"-1e-400", -0.0},
+      {"4.9e-324", 4.9e-324},
       {"1" + std::string(400, '0'), inf},
       {"0." + std::string(400, '0') + "1", 0.0},
       {"-0." + std::string(400, '0') + "1", -0.0},
@@ -85,8 +95,8 @@ TEST_CASE("nan parses as a number", "[number]") {
 }
 
 TEST_CASE("anything but a whole decimal number is rejected", "[number]") {
-  for (const char* text : {"", " ", "+", "-", "++1", "+-1", "-+1", " 1", "1 ", "1,5", "0x10",
-                           "1e", "e3", "abc", "12abc", "1..2", "NA", "\xd9\xa1"}) {
+  for (const char* text : {"", " ", "+", "-", "++1", "+-1", "-+1", " 1", "1 ", "1,5", "0x10", "1e",
+                           "e3", "abc", "12abc", "1..2", "NA", "\xd9\xa1"}) {
     INFO("'" << text << "'");
     CHECK_FALSE(parse_number(text).has_value());
   }
@@ -98,12 +108,25 @@ TEST_CASE("numbers format in the shortest form, fixed for everyday magnitudes", 
     const char* text;
   };
   const std::vector<Case> cases = {
-      {0.0, "0"},      {-0.0, "-0"},        {3.0, "3"},          {0.1, "0.1"},
-      {-122.23, "-122.23"}, {452600.0, "452600"}, {1e300, "1e+300"}, {1e-7, "1e-07"},
-      {1.0 / 3.0, "0.3333333333333333"}, {123456789.0, "123456789"},
-      {500000.0, "500000"}, {2e10, "20000000000"}, {1e-5, "0.00001"}, {1e-6, "0.000001"},
-      {9.5e-7, "9.5e-07"}, {1e15, "1000000000000000"}, {1e16, "1e+16"},
-      {12345678901234568.0, "1.2345678901234568e+16"}, {-2.5e-300, "-2.5e-300"},
+      {0.0, "0"},
+      {-0.0, "-0"},
+      {3.0, "3"},
+      {0.1, "0.1"},
+      {-122.23, "-122.23"},
+      {452600.0, "452600"},
+      {1e300, "1e+300"},
+      {1e-7, "1e-07"},
+      {1.0 / 3.0, "0.3333333333333333"},
+      {123456789.0, "123456789"},
+      {500000.0, "500000"},
+      {2e10, "20000000000"},
+      {1e-5, "0.00001"},
+      {1e-6, "0.000001"},
+      {9.5e-7, "9.5e-07"},
+      {1e15, "1000000000000000"},
+      {1e16, "1e+16"},
+      {12345678901234568.0, "1.2345678901234568e+16"},
+      {-2.5e-300, "-2.5e-300"},
       {std::numeric_limits<double>::infinity(), "inf"},
       {-std::numeric_limits<double>::infinity(), "-inf"},
       {std::numeric_limits<double>::quiet_NaN(), "nan"},
@@ -127,5 +150,35 @@ TEST_CASE("formatting then parsing gives back the same bits", "[number]") {
     std::optional<double> back = parse_number(format_number(value));
     REQUIRE(back.has_value());
     REQUIRE(same_bits(*back, value));
+  }
+}
+
+TEST_CASE("a plain decimal's trimmed text is exactly what append_number writes for its value") {
+  const std::vector<std::string> plain = {"0",   "-0", "41.0",    "-122.23",         "452600.000",
+                                          "0.5", "5.", "0.00001", "123456789012345", "99.990"};
+  for (const std::string& text : plain) {
+    INFO(text);
+    std::string_view trimmed;
+    REQUIRE(common::plain_decimal_form(text, trimmed));
+    std::string expected;
+    common::append_number(expected, *common::parse_number(text));
+    CHECK(std::string(trimmed) == expected);
+  }
+  // Not plain, or not in fixed notation once shortest: left to parse_number and append_number.
+  const std::vector<std::string> other = {"",
+                                          "-",
+                                          "+5",
+                                          "007",
+                                          "1e3",
+                                          ".5",
+                                          "1 ",
+                                          "0x1",
+                                          "0.0000001",
+                                          "1234567890123456",
+                                          "0.1234567890123456"};
+  for (const std::string& text : other) {
+    INFO(text);
+    std::string_view trimmed;
+    CHECK_FALSE(common::plain_decimal_form(text, trimmed));
   }
 }
