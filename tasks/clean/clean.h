@@ -55,14 +55,4 @@ struct CleanResult {
 // untouched on any error.
 CleanResult clean(const CleanOptions& options);
 
-// Kinds of a non-null field.
-enum class FieldKind { kFiniteNumber, kNonFiniteNumber, kText };
-
-// Classifies a field; for a finite number, appends its shortest round-trip form to `out`
-// when `out` is not null. A plain decimal with at most 15 significant digits is already in
-// that form once trailing fraction zeros are trimmed ("41.0" -> "41"), so it is copied
-// without a round trip through double; anything else goes through parse_number and
-// append_number.
-FieldKind classify_number(std::string_view text, std::string* out);
-
 }  // namespace tasks

@@ -5,6 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "common/csv_columns.h"
+#include "common/csv_shape.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "tasks/model/predict.h"
@@ -14,8 +15,7 @@ namespace tasks {
 PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
                              const std::function<void(double)>& emit) {
   const std::string& name = reader.name();
-  if (!reader.next()) throw common::DataError(name + ": empty file: expected a header row");
-  std::vector<std::string> header(reader.fields().begin(), reader.fields().end());
+  std::vector<std::string> header = common::read_header_row(reader);
   std::vector<std::string_view> header_views(header.begin(), header.end());
   // Two columns of one name are ambiguous: refused, whether the model uses them or not.
   common::ColumnIndex index = common::index_columns(header_views, name, reader.line());
@@ -27,11 +27,7 @@ PredictCsvResult predict_csv(const Model& model, common::CsvReader& reader,
   std::size_t target_column = result.has_target ? target->second : 0;
   while (reader.next()) {
     const std::vector<std::string_view>& fields = reader.fields();
-    if (fields.size() != header.size()) {
-      throw common::DataError(name + ":" + std::to_string(reader.line()) + ": expected " +
-                              std::to_string(header.size()) + " fields, found " +
-                              std::to_string(fields.size()));
-    }
+    common::check_width(reader, header.size());
     double prediction = predict_fields(model, columns, fields, name, reader.line());
     if (result.has_target) {
       std::optional<double> actual = common::parse_number(fields[target_column]);

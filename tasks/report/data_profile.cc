@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/csv_reader.h"
+#include "common/csv_shape.h"
 #include "common/error.h"
 #include "common/number.h"
 #include "tasks/model/predict.h"
@@ -91,25 +92,12 @@ double number_at(const common::CsvReader& reader, std::string_view field,
   return *x;
 }
 
-std::vector<std::string> read_header(common::CsvReader& reader) {
-  if (!reader.next())
-    throw common::DataError(reader.name() + ": empty file: expected a header row");
-  return {reader.fields().begin(), reader.fields().end()};
-}
-
-void check_width(const common::CsvReader& reader, std::size_t width) {
-  if (reader.fields().size() != width) {
-    throw common::DataError(at(reader) + ": expected " + std::to_string(width) + " fields, found " +
-                            std::to_string(reader.fields().size()));
-  }
-}
-
 }  // namespace
 
 DataProfile profile_data(const Model& model, const std::filesystem::path& path,
                          const ProfileOptions& options) {
   common::CsvReader reader(path);
-  std::vector<std::string> header = read_header(reader);
+  std::vector<std::string> header = common::read_header_row(reader);
   std::vector<std::string_view> header_views(header.begin(), header.end());
   Binding binding = bind_model(model, header_views, reader.name());
 
@@ -137,7 +125,7 @@ DataProfile profile_data(const Model& model, const std::filesystem::path& path,
   std::uint64_t row = 0;
   std::uint64_t test_seen = 0;
   while (reader.next()) {
-    check_width(reader, width);
+    common::check_width(reader, width);
     const std::vector<std::string_view>& fields = reader.fields();
     for (std::size_t c = 0; c < width; ++c) {
       const ColumnProfile& column = profile.columns[c];
@@ -242,13 +230,13 @@ void Histogram::add(double value) {
 
 void add_test_residuals(const Model& model, const std::filesystem::path& path, Histogram& bins) {
   common::CsvReader reader(path);
-  std::vector<std::string> header = read_header(reader);
+  std::vector<std::string> header = common::read_header_row(reader);
   std::vector<std::string_view> header_views(header.begin(), header.end());
   Binding binding = bind_model(model, header_views, reader.name());
   const Hyperparameters& h = model.hyperparameters;
   std::uint64_t row = 0;
   while (reader.next()) {
-    check_width(reader, header.size());
+    common::check_width(reader, header.size());
     if (!is_test_row(h.seed, row++, h.test_fraction)) continue;
     const std::vector<std::string_view>& fields = reader.fields();
     double predicted =

@@ -7,6 +7,7 @@
 
 #include "common/csv_columns.h"
 #include "common/csv_reader.h"
+#include "common/csv_shape.h"
 #include "common/error.h"
 #include "common/json_util.h"
 #include "common/message.h"
@@ -36,9 +37,7 @@ std::string at(const common::CsvReader& reader) {
 
 std::vector<std::string> read_header(common::CsvReader& reader, const std::string& target,
                                      std::size_t& target_index) {
-  if (!reader.next())
-    throw common::DataError(reader.name() + ": empty file: expected a header row");
-  std::vector<std::string> columns(reader.fields().begin(), reader.fields().end());
+  std::vector<std::string> columns = common::read_header_row(reader);
   common::ColumnIndex index = common::index_columns(columns, reader.name(), reader.line());
   auto it = index.find(target);
   if (it == index.end()) {
@@ -80,10 +79,7 @@ class Pass {
     const std::size_t width = scan_.columns.size();
     while (reader.next()) {
       const std::vector<std::string_view>& fields = reader.fields();
-      if (fields.size() != width) {
-        throw common::DataError(at(reader) + ": expected " + std::to_string(width) +
-                                " fields, found " + std::to_string(fields.size()));
-      }
+      common::check_width(reader, width);
       for (std::size_t c = 0; c < width; ++c) {
         std::string_view f = fields[c];
         if (f.empty() || ((f[0] == 'N' || f[0] == 'n') && nulls_.contains(f))) {

@@ -152,3 +152,33 @@ TEST_CASE("formatting then parsing gives back the same bits", "[number]") {
     REQUIRE(same_bits(*back, value));
   }
 }
+
+TEST_CASE("a plain decimal's trimmed text is exactly what append_number writes for its value") {
+  const std::vector<std::string> plain = {"0",   "-0", "41.0",    "-122.23",         "452600.000",
+                                          "0.5", "5.", "0.00001", "123456789012345", "99.990"};
+  for (const std::string& text : plain) {
+    INFO(text);
+    std::string_view trimmed;
+    REQUIRE(common::plain_decimal_form(text, trimmed));
+    std::string expected;
+    common::append_number(expected, *common::parse_number(text));
+    CHECK(std::string(trimmed) == expected);
+  }
+  // Not plain, or not in fixed notation once shortest: left to parse_number and append_number.
+  const std::vector<std::string> other = {"",
+                                          "-",
+                                          "+5",
+                                          "007",
+                                          "1e3",
+                                          ".5",
+                                          "1 ",
+                                          "0x1",
+                                          "0.0000001",
+                                          "1234567890123456",
+                                          "0.1234567890123456"};
+  for (const std::string& text : other) {
+    INFO(text);
+    std::string_view trimmed;
+    CHECK_FALSE(common::plain_decimal_form(text, trimmed));
+  }
+}

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tasks/clean/clean.h"
+#include "tasks/clean/number_form.h"
 
 using tasks::FieldKind;
 
