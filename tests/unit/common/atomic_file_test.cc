@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/failure.h"
 #include "common/manifest.h"
+#include "common/read_file.h"
 #include "common/sha256.h"
 #include "common/written_files.h"
 #include "common/run_main.h"
