@@ -63,8 +63,4 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
 // many were removed. Never throws.
 int remove_stale_temp_files(const std::filesystem::path& target);
 
-// Reads a whole (small) file through open_input() (a pipe is read once). Throws
-// InputMissingError or IoError naming the path.
-std::string read_file(const std::filesystem::path& path);
-
 }  // namespace common

@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/read_file.h"
 #include "common/sha256.h"
 
 namespace json = boost::json;

@@ -7,6 +7,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/number.h"
+#include "common/read_file.h"
 
 namespace json = boost::json;
 

@@ -12,6 +12,7 @@
 #include "common/append_all.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/read_file.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;

@@ -18,6 +18,7 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/jsonl.h"
 #include "common/version.h"
@@ -103,7 +104,7 @@ Logger::Logger(std::string task, std::string run_id, const std::filesystem::path
       task_(std::move(task)),
       dag_task_(dag_task_name(task_)),
       run_id_(std::move(run_id)),
-      path_(log_dir / (task_ + ".log")),
+      path_(task_log_path(log_dir, task_)),
       started_(std::chrono::steady_clock::now()) {
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);

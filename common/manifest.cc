@@ -11,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/file_lock.h"
+#include "common/filenames.h"
 #include "common/input_file.h"
 #include "common/json_util.h"
 #include "common/sha256.h"
@@ -40,6 +41,10 @@ FileRecord describe_file(const fs::path& path) {
 
 json::object to_json(const FileRecord& record) {
   return json::object{{"path", record.path}, {"bytes", record.bytes}, {"sha256", record.sha256}};
+}
+
+json::object unknown_file_json(const std::string& path) {
+  return json::object{{"path", path}, {"bytes", nullptr}, {"sha256", nullptr}};
 }
 
 fs::path self_executable() {
@@ -113,10 +118,6 @@ json::object environment_record(const std::vector<fs::path>& binaries) {
                       {"binaries", std::move(binary_hashes)}};
 }
 
-fs::path manifest_path(const fs::path& runs_dir, const std::string& run_id) {
-  return runs_dir / run_id / "manifest.json";
-}
-
 void check_manifest_writable(const fs::path& runs_dir, const std::string& run_id) {
   fs::path dir = manifest_path(runs_dir, run_id).parent_path();
   std::error_code ec;
@@ -138,7 +139,7 @@ void update_manifest(const fs::path& runs_dir, const std::string& run_id,
     throw_system_error("cannot create run directory", path.parent_path(), created.value(),
                        FileRole::kOutput);
   }
-  FileLock lock(path.parent_path() / ".lock");
+  FileLock lock(manifest_lock_path(path.parent_path()));
   json::object doc;
   std::error_code ec;
   if (fs::exists(path, ec)) {

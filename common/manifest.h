@@ -26,6 +26,9 @@ struct FileRecord {
 // open_input() read of it. Throws InputMissingError/IoError.
 FileRecord describe_file(const std::filesystem::path& path);
 boost::json::object to_json(const FileRecord& record);
+// A file the manifest names but could not describe: its size and hash are null. The one
+// spelling of that record, for the tasks' entries and the driver's alike.
+boost::json::object unknown_file_json(const std::string& path);
 
 // The environment record: OS release, kernel, compiler and flags, Boost and Eigen
 // versions, git sha, the shared libraries this process loaded with their Debian package
@@ -40,10 +43,6 @@ boost::json::object self_binary_record();
 
 // The path of the running executable (/proc/self/exe).
 std::filesystem::path self_executable();
-
-// Path of the manifest of `run_id` under `runs_dir`.
-std::filesystem::path manifest_path(const std::filesystem::path& runs_dir,
-                                    const std::string& run_id);
 
 // Creates runs/<run_id>/ and checks that it can be written, so that a task fails before it
 // commits any output rather than after (run_task). Throws OutputError.

@@ -10,6 +10,7 @@
 #include "common/append_all.h"
 #include "common/csv_writer.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/log.h"
 #include "common/message.h"
 #include "common/unique_fd.h"
@@ -40,7 +41,7 @@ std::string csv_line(const std::vector<std::string>& fields) {
 }  // namespace
 
 MetricsFile::MetricsFile(const std::filesystem::path& metrics_dir, const std::string& task)
-    : task_(task), path_(metrics_dir / (task + ".csv")) {
+    : task_(task), path_(metrics_path(metrics_dir, task)) {
   std::error_code ec;
   std::filesystem::create_directories(metrics_dir, ec);
   if (ec)

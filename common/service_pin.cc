@@ -9,6 +9,8 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/filenames.h"
+#include "common/read_file.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -27,8 +29,6 @@ std::string text_field(const json::object& o, const char* key, const fs::path& p
 }
 
 }  // namespace
-
-fs::path pin_path(const fs::path& dir) { return dir / "pin.json"; }
 
 std::optional<ServicePin> read_pin(const fs::path& dir) {
   fs::path path = pin_path(dir);

@@ -25,9 +25,6 @@ struct ServicePin {
   std::string release;  // the command that releases it
 };
 
-// <dir>/pin.json.
-std::filesystem::path pin_path(const std::filesystem::path& dir);
-
 // The pin of `dir`, or nothing when it has none. Throws DataError naming the file for a
 // document that is not a pin (or of a newer version), IoError when it cannot be read.
 std::optional<ServicePin> read_pin(const std::filesystem::path& dir);

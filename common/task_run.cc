@@ -59,7 +59,7 @@ json::array describe_files(const std::vector<std::string>& paths, PendingHashes*
         out.push_back(to_json(describe_file(path)));
       }
     } catch (const Error&) {
-      out.push_back(json::object{{"path", path}, {"bytes", nullptr}, {"sha256", nullptr}});
+      out.push_back(unknown_file_json(path));
     }
   }
   return out;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/failure.h"
+#include "common/filenames.h"
 #include "common/hash_cache.h"
 #include "driver/approve_schema.h"
 #include "driver/dag_loader.h"
@@ -39,7 +40,7 @@ int graph_command(const DriverOptions& options) {
 int status_command(const DriverOptions& options) {
   Session session = open_session(options);
   const Dag& dag = session.dag;
-  common::HashCache cache(session.state_dir / "hash_cache.json");
+  common::HashCache cache(common::hash_cache_path(session.state_dir));
   CachedFileHasher hasher(cache);
   StateLog state(session.state_dir);
   std::vector<Decision> plan = plan_tasks(dag, session.selected, session.forced, state, hasher);

@@ -7,8 +7,10 @@
 #include <set>
 
 #include "common/atomic_file.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/number.h"
+#include "common/read_file.h"
 #include "driver/driver_error.h"
 #include "driver/graph.h"
 #include "driver/json_source.h"
@@ -445,12 +447,13 @@ void Loader::check_output(const Task& task, const std::string& pointer, std::siz
   };
   const fs::path dag_file = fs::absolute(path_).lexically_normal();
   const Owned owned[] = {
-      {dag_.workdir / ".state", true, "the driver's state directory <workdir>/.state/"},
-      {dag_.workdir / ".lock", false, "the driver's lock file <workdir>/.lock"},
+      {common::state_dir(dag_.workdir), true, "the driver's state directory <workdir>/.state/"},
+      {common::workspace_lock_path(dag_.workdir), false, "the driver's lock file <workdir>/.lock"},
       {dag_file, false, "the dag file"},
-      {dag_.dir / "logs", true, "the driver's logs/ directory beside dag.json"},
-      {dag_.dir / "metrics", true, "the driver's metrics/ directory beside dag.json"},
-      {dag_.dir / "runs", true, "the driver's runs/ directory beside dag.json"},
+      {common::default_log_dir(dag_.dir), true, "the driver's logs/ directory beside dag.json"},
+      {common::default_metrics_dir(dag_.dir), true,
+       "the driver's metrics/ directory beside dag.json"},
+      {common::default_runs_dir(dag_.dir), true, "the driver's runs/ directory beside dag.json"},
   };
   for (const Owned& o : owned) {
     if (o.directory ? inside(file, o.path) : file == o.path)

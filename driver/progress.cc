@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/filenames.h"
 #include "driver/graph.h"
 
 namespace fs = std::filesystem;
@@ -61,10 +62,6 @@ std::vector<std::string> last_lines(const fs::path& path, std::size_t n) {
   if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // a partial first line
   if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
   return lines;
-}
-
-fs::path attempt_output_path(const fs::path& log_dir, const std::string& task, int attempt) {
-  return log_dir / (task + ".attempt-" + std::to_string(attempt) + ".out");
 }
 
 namespace {
@@ -191,7 +188,7 @@ void Progress::task_finished(std::size_t task, const TaskOutcome& outcome) {
     printer_.print_line(printer_.paint("FAILED:", Color::kRed) + " " + dag_.tasks[task].name +
                         " (" + last.failure + ", attempt " + std::to_string(last.number) + "/" +
                         std::to_string(dag_.tasks[task].retry.n_tries) + ")");
-    fs::path output = attempt_output_path(log_dir_, dag_.tasks[task].name, last.number);
+    fs::path output = common::attempt_output_path(log_dir_, dag_.tasks[task].name, last.number);
     for (const std::string& l : last_lines(output, kTailLines)) printer_.print_line(l);
     printer_.print_line("(output: " + output.string() + ")");
   }

@@ -28,10 +28,6 @@ std::string format_task_time(const TaskOutcome& outcome);
 // The last `n` lines of a text file (all of it when shorter); empty when unreadable.
 std::vector<std::string> last_lines(const std::filesystem::path& path, std::size_t n);
 
-// logs/<task>.attempt-<n>.out
-std::filesystem::path attempt_output_path(const std::filesystem::path& log_dir,
-                                          const std::string& task, int attempt);
-
 // The end-of-run table: task, status, attempts, time, reason; one row per selected task
 // in dependency order, columns aligned.
 std::vector<std::string> format_summary_table(const Dag& dag,

@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/cli.h"
+#include "common/filenames.h"
 #include "common/hash_cache.h"
 #include "common/log.h"
 #include "common/manifest.h"
@@ -107,8 +108,9 @@ class RunDelegate : public SchedulerDelegate {
     if (attempt == 1) {
       // Outputs of later attempts from an earlier run would only confuse.
       std::error_code ec;
-      for (int k = 2; fs::exists(attempt_output_path(session_.log_dir, task.name, k), ec); ++k) {
-        fs::remove(attempt_output_path(session_.log_dir, task.name, k), ec);
+      for (int k = 2; fs::exists(common::attempt_output_path(session_.log_dir, task.name, k), ec);
+           ++k) {
+        fs::remove(common::attempt_output_path(session_.log_dir, task.name, k), ec);
       }
       inputs_[t] = snapshot_inputs(task, hasher_);
     }
@@ -121,7 +123,7 @@ class RunDelegate : public SchedulerDelegate {
     command.env = environment_;
     command.env.push_back("PIPELINE_TASK=" + task.name);
     command.env.push_back("PIPELINE_ATTEMPT=" + std::to_string(attempt));
-    command.output = attempt_output_path(session_.log_dir, task.name, attempt);
+    command.output = common::attempt_output_path(session_.log_dir, task.name, attempt);
     if (task.timeout_s > 0) command.timeout = to_ms(task.timeout_s);
     command.kill_grace = to_ms(task.kill_grace_s);
     log_.info("attempt_start", task.name + ": attempt " + std::to_string(attempt) + " started",
@@ -294,7 +296,7 @@ bool read_only_dir(const fs::path& workdir) {
 // to date there is nothing to write either, and the run succeeds like Make's would.
 // Returns false when some task would run (the caller then fails on the lock as usual).
 bool up_to_date_read_only(const Session& session, LinePrinter& printer) {
-  common::HashCache cache(session.state_dir / "hash_cache.json");
+  common::HashCache cache(common::hash_cache_path(session.state_dir));
   CachedFileHasher hasher(cache);
   StateLog state(session.state_dir);
   std::vector<Decision> plan =
@@ -377,7 +379,7 @@ int run_command(const DriverOptions& options) {
   runner.on_groups_changed([&lock](const std::vector<pid_t>& groups) {
     lock.record_groups(std::vector<long>(groups.begin(), groups.end()));
   });
-  common::HashCache cache(session.state_dir / "hash_cache.json");
+  common::HashCache cache(common::hash_cache_path(session.state_dir));
   CachedFileHasher hasher(cache);
   // Through the cache: a no-op run should not even initialize OpenSSL.
   info.dag_sha256 = hasher.sha256(fs::absolute(dag.path)).value_or("");

@@ -4,10 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include "common/filenames.h"
 #include "common/log.h"
 #include "common/manifest.h"
 #include "common/version.h"
-#include "driver/progress.h"
+#include "driver/task_status.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -27,16 +28,16 @@ json::array describe_files(const std::vector<std::string>& declared,
                            const std::vector<fs::path>& files, FileHasher& hasher) {
   json::array out;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    json::object record{{"path", declared[i]}, {"bytes", nullptr}, {"sha256", nullptr}};
     try {
       if (std::optional<std::string> sha = hasher.sha256(files[i])) {
-        record["bytes"] = static_cast<std::uint64_t>(fs::file_size(files[i]));
-        record["sha256"] = *sha;
+        auto bytes = static_cast<std::uint64_t>(fs::file_size(files[i]));
+        out.push_back(common::to_json(common::FileRecord{declared[i], bytes, *sha}));
+        continue;
       }
     } catch (const std::exception&) {
       // Recorded as unknown: the manifest describes, it does not judge.
     }
-    out.push_back(std::move(record));
+    out.push_back(common::unknown_file_json(declared[i]));
   }
   return out;
 }
@@ -163,7 +164,7 @@ void record_run_start(const Session& session, const RunInfo& info,
     for (std::size_t t = 0; t < dag.tasks.size(); ++t) {
       if (!session.selected[t]) continue;
       json::object& entry = task_entry(doc, dag.tasks[t].name);
-      entry["status"] = plan[t].run ? "pending" : "up_to_date";
+      entry["status"] = status_id(plan[t].run ? TaskStatus::kPending : TaskStatus::kUpToDate);
       entry["reason"] = plan[t].reason;
     }
   });
@@ -200,8 +201,8 @@ void record_run_end(const Session& session, const RunInfo& info, const RunSummar
       double cpu_s = 0;
       long max_rss_kb = 0;
       for (const Attempt& attempt : outcome.attempts) {
-        details.push_back(
-            attempt_json(attempt, attempt_output_path(session.log_dir, task.name, attempt.number)));
+        details.push_back(attempt_json(
+            attempt, common::attempt_output_path(session.log_dir, task.name, attempt.number)));
         cpu_s += attempt.result.cpu_s;
         max_rss_kb = std::max(max_rss_kb, attempt.result.max_rss_kb);
       }

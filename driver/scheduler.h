@@ -8,6 +8,7 @@
 
 #include "driver/command_runner.h"
 #include "driver/dag.h"
+#include "driver/task_status.h"
 #include "driver/up_to_date.h"
 
 namespace driver {
@@ -24,22 +25,6 @@ struct SchedulerOptions {
   FailMode fail_mode = FailMode::kFinishRunning;
   std::chrono::milliseconds tick{0};  // delegate.tick() period while waiting; 0: never
 };
-
-enum class TaskStatus {
-  kNotSelected,  // outside the selection: not considered
-  kPending,      // selected, not finished (never final)
-  kUpToDate,     // its checkpoint matched: not run
-  kOk,           // ran and produced its outputs
-  kFailed,       // its last attempt failed
-  kSkipped,      // a task it needs failed
-  kNotRun,       // never started: the run stopped first (fail-fast or interrupt)
-  kStopped,      // stopped by --fail-fast=kill
-  kInterrupted,  // running (or waiting to retry) when SIGINT/SIGTERM arrived
-};
-// For people: "up to date", "ok", "failed", "skipped", "not run", "stopped", ...
-const char* to_string(TaskStatus status);
-// For machines (manifest, metrics, logs): "up_to_date", "ok", "failed", "not_run", ...
-const char* status_id(TaskStatus status);
 
 // One attempt of a task.
 struct Attempt {

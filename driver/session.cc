@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/cli.h"
+#include "common/filenames.h"
 #include "common/manifest.h"
 #include "driver/dag_loader.h"
 #include "driver/driver_error.h"
@@ -41,11 +42,13 @@ Session open_session(const DriverOptions& options) {
   Session session;
   session.dag = load_dag(options.dag, load);
   const Dag& dag = session.dag;
-  session.state_dir = state_dir_of(dag.workdir);
-  session.log_dir = resolve_dir(options.log_dir, "PIPELINE_LOG_DIR", dag.dir / "logs");
-  session.metrics_dir =
-      resolve_dir(options.metrics_dir, "PIPELINE_METRICS_DIR", dag.dir / "metrics");
-  session.runs_dir = resolve_dir(options.runs_dir, "PIPELINE_RUNS_DIR", dag.dir / "runs");
+  session.state_dir = common::state_dir(dag.workdir);
+  session.log_dir =
+      resolve_dir(options.log_dir, "PIPELINE_LOG_DIR", common::default_log_dir(dag.dir));
+  session.metrics_dir = resolve_dir(options.metrics_dir, "PIPELINE_METRICS_DIR",
+                                    common::default_metrics_dir(dag.dir));
+  session.runs_dir =
+      resolve_dir(options.runs_dir, "PIPELINE_RUNS_DIR", common::default_runs_dir(dag.dir));
 
   Selection selection;
   for (const std::string& name : options.tasks)

@@ -9,16 +9,16 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/jsonl.h"
+#include "common/read_file.h"
 #include "common/unique_fd.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace driver {
-
-fs::path state_dir_of(const fs::path& workdir) { return workdir / ".state"; }
 
 namespace {
 
@@ -86,7 +86,7 @@ std::optional<std::pair<std::string, TaskRecord>> parse_record(std::string_view 
 
 }  // namespace
 
-StateLog::StateLog(const fs::path& state_dir) : path_(state_dir / "tasks.jsonl") {
+StateLog::StateLog(const fs::path& state_dir) : path_(common::state_log_path(state_dir)) {
   std::string text;
   try {
     text = common::read_file(path_);

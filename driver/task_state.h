@@ -28,9 +28,6 @@ struct TaskRecord {
   std::string finished;                        // RFC 3339
 };
 
-// <workdir>/.state
-std::filesystem::path state_dir_of(const std::filesystem::path& workdir);
-
 // The checkpoints of a workdir: <state_dir>/tasks.jsonl, an append-only log (Ninja's
 // .ninja_log). Its first line is a header {"format": ..., "version": 1}; every later line
 // is one task's record, appended with a single write(2) after the task's outputs were

@@ -6,6 +6,7 @@
 
 #include "common/cli.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/manifest.h"
 #include "common/sha256.h"
@@ -38,7 +39,8 @@ std::string join(const std::vector<std::string>& items) {
 int verify_command(const DriverOptions& options) {
   // The runs directory: --runs-dir, else $PIPELINE_RUNS_DIR, else runs/ beside the dag.
   fs::path dag_dir = fs::absolute(options.dag).parent_path();
-  fs::path runs_dir = resolve_dir(options.runs_dir, "PIPELINE_RUNS_DIR", dag_dir / "runs");
+  fs::path runs_dir =
+      resolve_dir(options.runs_dir, "PIPELINE_RUNS_DIR", common::default_runs_dir(dag_dir));
   try {
     common::validate_run_id(options.verify_run_id);
   } catch (const common::Error& e) {

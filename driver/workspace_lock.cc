@@ -9,8 +9,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/log.h"
 #include "common/number.h"
+#include "common/read_file.h"
 #include "driver/driver_error.h"
 
 namespace fs = std::filesystem;
@@ -19,8 +21,6 @@ namespace json = boost::json;
 namespace driver {
 
 namespace {
-
-fs::path lock_path(const fs::path& workdir) { return workdir / ".lock"; }
 
 std::optional<LockHolder> parse_holder(const std::string& text) {
   boost::system::error_code ec;
@@ -126,7 +126,7 @@ std::vector<long> stop_stale_groups(const LockHolder& holder) {
 
 std::optional<LockHolder> read_lock_holder(const fs::path& workdir) {
   try {
-    return parse_first_line(common::read_file(lock_path(workdir)));
+    return parse_first_line(common::read_file(common::workspace_lock_path(workdir)));
   } catch (const common::Error&) {
     return std::nullopt;
   }
@@ -135,7 +135,7 @@ std::optional<LockHolder> read_lock_holder(const fs::path& workdir) {
 WorkspaceLock WorkspaceLock::acquire(const fs::path& workdir, const std::string& run_id,
                                      std::chrono::milliseconds wait,
                                      const std::function<void(const LockHolder&)>& on_wait) {
-  fs::path path = lock_path(workdir);
+  fs::path path = common::workspace_lock_path(workdir);
   auto take = [&]() -> std::optional<common::FileLock> {
     std::optional<common::FileLock> now =
         common::FileLock::try_lock(path, std::chrono::milliseconds(0));

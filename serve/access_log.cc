@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/jsonl.h"
 #include "common/log.h"
@@ -42,7 +43,7 @@ std::string loggable(std::string_view text, std::size_t max) {
 }
 
 AccessLog::AccessLog(const std::filesystem::path& log_dir, std::string run_id)
-    : path_(log_dir / "serve.log"),
+    : path_(common::access_log_path(log_dir)),
       run_id_(std::move(run_id)),
       started_(std::chrono::steady_clock::now()) {
   std::error_code ec;

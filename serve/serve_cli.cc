@@ -8,6 +8,7 @@
 
 #include "common/cli.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/number.h"
 #include "common/run_main.h"
 #include "serve/server.h"
@@ -52,7 +53,7 @@ class Registration {
     tasks::remove_stale_service_record_temps(dir_);
     std::optional<tasks::ServiceRecord> other = tasks::read_service_record(dir_);
     if (other && other->pid != ::getpid() && tasks::serves_deployment(other->pid, dir_)) {
-      std::cerr << "serve: not registered in " << tasks::service_record_path(dir_).string()
+      std::cerr << "serve: not registered in " << common::service_record_path(dir_).string()
                 << ": the deployment's service is pid " << other->pid << " at " << other->url
                 << std::endl;
       return;

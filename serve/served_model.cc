@@ -5,6 +5,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "common/read_file.h"
 #include "common/sha256.h"
 
 namespace fs = std::filesystem;

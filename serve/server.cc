@@ -12,6 +12,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/read_file.h"
 #include "serve/session.h"
 
 namespace asio = boost::asio;

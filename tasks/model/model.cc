@@ -7,6 +7,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_util.h"
+#include "common/read_file.h"
 #include "tasks/model/json_keys.h"
 
 namespace json = boost::json;

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/input_file.h"
+#include "common/read_file.h"
 #include "common/sha256.h"
 #include "tasks/report/data_profile.h"
 #include "tasks/report/report_view.h"

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/jsonl.h"
 #include "common/sha256.h"
@@ -19,7 +20,7 @@ namespace json = boost::json;
 namespace tasks {
 
 fs::path DeployStore::model_path(const std::string& sha256) const {
-  return dir_ / "models" / (sha256 + ".json");
+  return dir_ / common::model_file_name(sha256);
 }
 
 std::string DeployStore::persist(std::string_view document) {
@@ -48,7 +49,7 @@ std::optional<std::string> DeployStore::current() const {
 }
 
 void DeployStore::point_current_at(const std::string& sha256) {
-  fs::path target = fs::path("models") / (sha256 + ".json");
+  fs::path target = common::model_file_name(sha256);
   if (!fs::exists(dir_ / target)) {
     throw common::InternalError("cannot point current at missing " + (dir_ / target).string());
   }
@@ -85,14 +86,14 @@ void DeployStore::append_history(const HistoryEntry& entry) {
                      entry.previous.empty() ? json::value(nullptr) : json::value(entry.previous)}};
   if (!entry.by.empty()) line["by"] = entry.by;
   // On a fresh line even after a torn record, disk full said as such (common/jsonl.h).
-  common::append_jsonl(dir_ / "history.jsonl", common::to_json_line(line));
+  common::append_jsonl(common::deploy_history_path(dir_), common::to_json_line(line));
 }
 
 std::vector<HistoryEntry> DeployStore::history() const {
   std::vector<HistoryEntry> entries;
   // A torn record (a killed or disk-full append) is skipped with a warning.
   auto warn = [](const std::string& message) { std::cerr << "save: warning: " << message << '\n'; };
-  for (const json::value& v : common::read_jsonl(dir_ / "history.jsonl", warn)) {
+  for (const json::value& v : common::read_jsonl(common::deploy_history_path(dir_), warn)) {
     if (!v.is_object()) continue;
     const json::object& o = v.as_object();
     auto text_of = [&](const char* key) {

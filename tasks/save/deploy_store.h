@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/filenames.h"
+
 namespace tasks {
 
 // One line of deploy/history.jsonl.
@@ -30,8 +32,8 @@ class DeployStore {
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path model_path(const std::string& sha256) const;
-  std::filesystem::path current_link() const { return dir_ / "current"; }
-  std::filesystem::path lock_path() const { return dir_ / ".lock"; }
+  std::filesystem::path current_link() const { return common::current_model_link(dir_); }
+  std::filesystem::path lock_path() const { return common::deploy_lock_path(dir_); }
 
   // Stores `document` as models/<sha256>.json unless present; returns the sha256.
   std::string persist(std::string_view document);

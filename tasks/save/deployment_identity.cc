@@ -8,6 +8,8 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/filenames.h"
+#include "common/read_file.h"
 
 namespace fs = std::filesystem;
 
@@ -70,13 +72,11 @@ void create_id(const fs::path& path, const std::string& id) {
 
 }  // namespace
 
-fs::path deployment_id_path(const fs::path& dir) { return dir / "deployment_id"; }
-
 DeploymentIdentity deployment_identity(const fs::path& dir) {
   std::error_code ec;
   fs::path canonical = fs::canonical(dir, ec);
   if (ec) common::throw_system_error("cannot resolve", dir, ec.value(), common::FileRole::kInput);
-  fs::path path = deployment_id_path(canonical);
+  fs::path path = common::deployment_id_path(canonical);
   if (::access(path.c_str(), F_OK) != 0) create_id(path, random_id());
   std::string text = common::read_file(path);
   std::string id = text.substr(0, text.find('\n'));

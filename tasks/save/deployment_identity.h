@@ -14,9 +14,6 @@ struct DeploymentIdentity {
   std::string id;             // 32 lowercase hex digits
 };
 
-// <dir>/deployment_id.
-std::filesystem::path deployment_id_path(const std::filesystem::path& dir);
-
 // The identity of the existing directory `dir`, creating its id when it has none. Safe
 // against a concurrent creator: the id is linked into place without replacing one that
 // appeared meanwhile, and the one in place wins. Throws DataError for an id file that is not

@@ -10,9 +10,11 @@
 #include "common/error.h"
 #include "common/failpoint.h"
 #include "common/file_lock.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/log.h"
 #include "common/process_status.h"
+#include "common/read_file.h"
 #include "common/service_pin.h"
 #include "common/sha256.h"
 #include "tasks/model/model.h"
@@ -273,7 +275,7 @@ void record_or_undo(const SaveOptions& options, DeployStore& store, const Histor
     rethrow_with_message(
         e, (entry.action == "rollback" ? "the rollback to model " : "the deploy of model ") +
                short_sha(entry.sha256) + " could not be recorded in " +
-               (store.dir() / "history.jsonl").string() + ": " + e.what() + "; " +
+               common::deploy_history_path(store.dir()).string() + ": " + e.what() + "; " +
                store.current_link().string() +
                (entry.previous.empty() ? " is not set"
                                        : " points back at " + short_sha(entry.previous)));

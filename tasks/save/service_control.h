@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/filenames.h"
+
 namespace tasks {
 
 // Where a deployment's prediction service listens.
@@ -36,8 +38,8 @@ class ServiceControl {
       : dir_(std::move(deploy_dir)), serve_binary_(std::move(serve_binary)) {}
 
   std::filesystem::path pid_file() const { return dir_ / "serve.pid"; }
-  std::filesystem::path state_file() const { return dir_ / "serve.json"; }
-  std::filesystem::path output_file() const { return dir_ / "serve.out"; }
+  std::filesystem::path state_file() const { return common::service_record_path(dir_); }
+  std::filesystem::path output_file() const { return common::service_output_path(dir_); }
 
   // The service serving this directory: the one serve.json names, when that pid is alive
   // and is `serve --deploy-dir` this directory (a recycled pid is not mistaken for it).

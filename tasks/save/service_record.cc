@@ -7,19 +7,19 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/process_status.h"
+#include "common/read_file.h"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace tasks {
 
-fs::path service_record_path(const fs::path& dir) { return dir / "serve.json"; }
-
 std::optional<ServiceRecord> read_service_record(const fs::path& dir) {
   try {
-    json::value doc = json::parse(common::read_file(service_record_path(dir)));
+    json::value doc = json::parse(common::read_file(common::service_record_path(dir)));
     const json::object& o = doc.as_object();
     ServiceRecord record;
     record.pid = static_cast<pid_t>(o.at("pid").to_number<std::int64_t>());
@@ -48,12 +48,12 @@ void write_service_record(const fs::path& dir, const ServiceRecord& record) {
                  {"url", record.url},
                  {"deploy_dir", record.deploy_dir},
                  {"deployment_id", record.deployment_id}};
-  common::write_file_atomically(service_record_path(dir), common::to_json_line(o) + "\n");
+  common::write_file_atomically(common::service_record_path(dir), common::to_json_line(o) + "\n");
 }
 
 void remove_service_record(const fs::path& dir, pid_t pid) {
   std::optional<ServiceRecord> record = read_service_record(dir);
-  if (record && record->pid == pid) ::unlink(service_record_path(dir).c_str());
+  if (record && record->pid == pid) ::unlink(common::service_record_path(dir).c_str());
 }
 
 namespace {
@@ -96,7 +96,7 @@ bool serves_deployment(pid_t pid, const fs::path& dir) {
 }
 
 int remove_stale_service_record_temps(const fs::path& dir) {
-  return common::remove_stale_temp_files(service_record_path(dir));
+  return common::remove_stale_temp_files(common::service_record_path(dir));
 }
 
 }  // namespace tasks

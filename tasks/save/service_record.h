@@ -27,9 +27,6 @@ struct ServiceRecord {
   std::string deployment_id;  // deployment_identity.h ("" in version 1)
 };
 
-// <dir>/serve.json.
-std::filesystem::path service_record_path(const std::filesystem::path& dir);
-
 // The record in `dir`, or nothing when there is none or it cannot be read as one.
 std::optional<ServiceRecord> read_service_record(const std::filesystem::path& dir);
 

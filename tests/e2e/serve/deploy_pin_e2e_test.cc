@@ -3,6 +3,7 @@
 // history records rollback, pin and release; driver status says why save will not deploy.
 #include <catch2/catch.hpp>
 
+#include "common/filenames.h"
 #include "common/service_pin.h"
 #include "tests/e2e/serve/deployment_fixture.h"
 

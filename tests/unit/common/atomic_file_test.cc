@@ -236,20 +236,3 @@ TEST_CASE("a file-size limit is an I/O error with exit code 74 and the target un
   CHECK(test_util::read_text(dir / "out.csv") == "old\n");
   CHECK(other_files(dir.path(), "out.csv") == std::vector<std::string>{"stderr.txt"});
 }
-
-TEST_CASE("read_file returns the whole content", "[atomic_file]") {
-  TempDir dir;
-  std::string content(200000, '\0');
-  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 7);
-  test_util::write_text(dir / "f.bin", content);
-  CHECK(common::read_file(dir / "f.bin") == content);
-  test_util::write_text(dir / "empty", "");
-  CHECK(common::read_file(dir / "empty").empty());
-}
-
-TEST_CASE("read_file of a missing file is an InputMissingError naming it", "[atomic_file]") {
-  TempDir dir;
-  CHECK_THROWS_AS(common::read_file(dir / "missing"), common::InputMissingError);
-  CHECK_THROWS_WITH(common::read_file(dir / "missing"),
-                    "cannot open " + (dir / "missing").string() + ": No such file or directory");
-}

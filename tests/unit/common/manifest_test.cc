@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/filenames.h"
 #include "common/json_util.h"
 #include "common/sha256.h"
 #include "common/version.h"

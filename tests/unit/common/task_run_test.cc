@@ -13,6 +13,7 @@
 #include "common/failpoint.h"
 #include "common/json_util.h"
 #include "common/manifest.h"
+#include "common/read_file.h"
 #include "common/sha256.h"
 #include "tests/support/test_util.h"
 #include "tests/unit/common/scoped_env.h"

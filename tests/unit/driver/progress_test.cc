@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/filenames.h"
 #include "tests/support/test_util.h"
 #include "tests/unit/driver/fake_runner.h"
 
@@ -74,7 +75,7 @@ TEST_CASE("a failure shows the last lines of the attempt's output", "[progress]"
   test_util::TempDir dir;
   driver::Dag dag = driver_test::make_dag({{"train", {}}});
   dag.tasks[0].retry.n_tries = 3;
-  test_util::write_text(driver::attempt_output_path(dir.path(), "train", 3), "one\ntwo\n");
+  test_util::write_text(common::attempt_output_path(dir.path(), "train", 3), "one\ntwo\n");
   Captured c;
   driver::Progress progress(c.printer, dag, 1, dir.path());
   driver::TaskOutcome o = outcome(driver::TaskStatus::kFailed, "exit 75", 3, 0.5);
