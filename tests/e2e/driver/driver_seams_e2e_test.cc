@@ -104,7 +104,13 @@ TEST_CASE(
   SeamsKillAtEnd cleanup{p / "service.pid"};
   p.write_dag({shell_task("bg",
                           "sleep 100 & echo $! > ../bg.pid; "
-                          "setsid sleep 100 > /dev/null 2>&1 & echo $! > ../service.pid; "
+                          "setsid sleep 100 > /dev/null 2>&1 & s=$!; echo $s > ../service.pid; "
+                          // Until setsid(2) has run, the service is still in the task's
+                          // group; a task that starts one waits for it to leave (field 6 of
+                          // /proc/PID/stat is the session), as a real one would by its
+                          // readiness check.
+                          "while [ \"$(cut -d' ' -f6 /proc/$s/stat)\" != \"$s\" ]; do "
+                          "sleep 0.01; done; "
                           "touch out.txt",
                           {}, {"out.txt"})});
   test_util::ProcessResult run = p.driver({});
