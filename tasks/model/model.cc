@@ -124,11 +124,15 @@ class Reader {
     if (!v.is_string()) fail(where, "expected a string");
     return std::string(v.get_string());
   }
-  // A number; null reads as NaN when `allow_null`.
+  // A number; null reads as NaN when `allow_null`, and then any number given must be
+  // finite: the writer writes a figure that is not a number as null, so an overflowing
+  // literal (2e22220) would not read back as itself.
   double number(const json::value& v, const std::string& where, bool allow_null = false) const {
     if (allow_null && v.is_null()) return std::nan("");
     if (!v.is_number()) fail(where, "expected a number");
-    return common::json_number(v, where);
+    double d = common::json_number(v, where);
+    if (allow_null && !std::isfinite(d)) fail(where, "expected a finite number or null");
+    return d;
   }
   double finite(const json::value& v, const std::string& where) const {
     double d = number(v, where);

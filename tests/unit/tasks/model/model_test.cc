@@ -101,6 +101,15 @@ TEST_CASE("an unknown model kind is refused", "[model]") {
       "trained.pkl: kind: unsupported model kind \"xgboost\" (expected \"ridge_regression\")");
 }
 
+TEST_CASE("a figure that may be null must otherwise be finite, so it reads back as itself",
+          "[model]") {
+  json::object doc = model_to_json(small_model()).as_object();
+  // 2e22220 parses as infinity, which the writer would write as null.
+  doc["metrics"].as_object()["train"].as_object()["mae"] = json::parse("2e22220");
+  REQUIRE_THROWS_WITH(model_from_json(doc, "trained.pkl"),
+                      "trained.pkl: metrics.train.mae: expected a finite number or null");
+}
+
 TEST_CASE("a missing or mistyped field is named by its path", "[model]") {
   REQUIRE_THROWS_WITH(model_from_json(edited("intercept", nullptr), "trained.pkl"),
                       "trained.pkl: missing field \"intercept\"");
